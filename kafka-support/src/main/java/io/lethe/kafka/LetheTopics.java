@@ -1,0 +1,38 @@
+package io.lethe.kafka;
+
+import io.lethe.avro.DeletionRequest;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.TrainingLineage;
+import io.lethe.avro.UnlearningBatch;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Lethe's topics with their serdes: keys are plain strings (request, subject or model id), values
+ * are Avro records framed as {@link AvroSerdes} decides.
+ */
+public final class LetheTopics {
+  public final TopicNames names;
+  public final Topic<String, DeletionRequest> deletionRequests;
+  public final Topic<String, TrainingLineage> trainingLineage;
+  public final Topic<String, UnlearningBatch> unlearningBatches;
+  public final Topic<String, ModelVersion> modelVersions;
+  public final Topic<String, RequestReceipt> requestReceipts;
+  public final AvroSerdes serdes;
+
+  public LetheTopics(TopicNames names, AvroSerdes serdes) {
+    this.names = names;
+    this.serdes = serdes;
+    this.deletionRequests =
+        new Topic<>(names.deletionRequests(), Serdes.String(), serdes.serde(DeletionRequest.class));
+    this.trainingLineage =
+        new Topic<>(names.trainingLineage(), Serdes.String(), serdes.serde(TrainingLineage.class));
+    this.unlearningBatches =
+        new Topic<>(
+            names.unlearningBatches(), Serdes.String(), serdes.serde(UnlearningBatch.class));
+    this.modelVersions =
+        new Topic<>(names.modelVersions(), Serdes.String(), serdes.serde(ModelVersion.class));
+    this.requestReceipts =
+        new Topic<>(names.requestReceipts(), Serdes.String(), serdes.serde(RequestReceipt.class));
+  }
+}

@@ -1,0 +1,64 @@
+package io.lethe.kafka;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The names of Lethe's topics. Defaults follow DESIGN §1; every name can be overridden with a
+ * {@code lethe.topic.<key>} property, and a prefix lets several pipelines (or tests) share one
+ * broker.
+ */
+public record TopicNames(
+    String deletionRequests,
+    String deadLetter,
+    String trainingLineage,
+    String unlearningBatches,
+    String modelVersions,
+    String requestReceipts) {
+
+  public static final TopicNames DEFAULTS =
+      new TopicNames(
+          "lethe.deletion-requests",
+          "lethe.deletion-requests.dlq",
+          "lethe.training-lineage",
+          "lethe.unlearning-batches",
+          "lethe.model-versions",
+          "lethe.request-receipts");
+
+  /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
+  public static TopicNames fromConfig(Map<String, ?> config) {
+    return new TopicNames(
+        get(config, "deletion-requests", DEFAULTS.deletionRequests),
+        get(config, "dead-letter", DEFAULTS.deadLetter),
+        get(config, "training-lineage", DEFAULTS.trainingLineage),
+        get(config, "unlearning-batches", DEFAULTS.unlearningBatches),
+        get(config, "model-versions", DEFAULTS.modelVersions),
+        get(config, "request-receipts", DEFAULTS.requestReceipts));
+  }
+
+  /** The same topics with {@code prefix} in front of every name. */
+  public TopicNames withPrefix(String prefix) {
+    return new TopicNames(
+        prefix + deletionRequests,
+        prefix + deadLetter,
+        prefix + trainingLineage,
+        prefix + unlearningBatches,
+        prefix + modelVersions,
+        prefix + requestReceipts);
+  }
+
+  public List<String> all() {
+    return List.of(
+        deletionRequests,
+        deadLetter,
+        trainingLineage,
+        unlearningBatches,
+        modelVersions,
+        requestReceipts);
+  }
+
+  private static String get(Map<String, ?> config, String key, String fallback) {
+    Object value = config.get("lethe.topic." + key);
+    return value == null || value.toString().isBlank() ? fallback : value.toString();
+  }
+}
