@@ -104,9 +104,29 @@ public final class EmbeddedKafka implements AutoCloseable {
           }
         }
       }
+      awaitMetadata(admin, topics.stream().map(NewTopic::name).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /** Topic creation returns before every broker's metadata cache knows the topic; wait for it. */
+  private static void awaitMetadata(Admin admin, List<String> names) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try {
+        admin.describeTopics(names).allTopicNames().get();
+        if (admin.listTopics().names().get().containsAll(names)) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // UnknownTopicOrPartition until the metadata arrives
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics not visible after 30 s: " + names);
+      }
+      Thread.sleep(50);
     }
   }
 
