@@ -1,0 +1,34 @@
+package io.lethe.processor.topology;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Tuning of the deletion-request topology.
+ *
+ * @param models the known models
+ * @param defaultPolicy batch limits for models without their own
+ * @param policies per-model batch limits
+ * @param dedupeRetention how long a request id is remembered for deduplication
+ * @param punctuateInterval how often (wall clock) open batches are checked for age and deadlines
+ */
+public record TopologySettings(
+    ModelDirectory models,
+    BatchPolicy defaultPolicy,
+    Map<String, BatchPolicy> policies,
+    Duration dedupeRetention,
+    Duration punctuateInterval) {
+
+  public static TopologySettings defaults(ModelDirectory models) {
+    return new TopologySettings(
+        models, BatchPolicy.DEFAULT, Map.of(), Duration.ofDays(7), Duration.ofSeconds(1));
+  }
+
+  public BatchPolicy policyFor(String modelId) {
+    return policies.getOrDefault(modelId, defaultPolicy);
+  }
+
+  public TopologySettings withDefaultPolicy(BatchPolicy policy) {
+    return new TopologySettings(models, policy, policies, dedupeRetention, punctuateInterval);
+  }
+}
