@@ -1,0 +1,112 @@
+package io.lethe.processor.worker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Model weights on disk, content-addressed by sha256: writing the same bytes twice is a no-op and a
+ * reader can always check what it got. Files are written to a temporary name and moved into place,
+ * so a crash never leaves a half-written artifact under its final name.
+ */
+public final class ArtifactStore {
+  private final Path root;
+
+  public ArtifactStore(Path root) {
+    this.root = root.toAbsolutePath();
+    try {
+      Files.createDirectories(this.root.resolve("sha256"));
+      Files.createDirectories(this.root.resolve("manifests"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create artifact store at " + root, e);
+    }
+  }
+
+  /** A stored artifact: where it is, its hex sha256 and its size. */
+  public record ArtifactRef(String uri, String sha256, long sizeBytes) {}
+
+  public ArtifactRef put(byte[] bytes) {
+    String sha = sha256(bytes);
+    Path target = pathOf(sha);
+    if (!Files.exists(target)) {
+      writeAtomically(target, bytes);
+    }
+    return new ArtifactRef(target.toUri().toString(), sha, bytes.length);
+  }
+
+  /** Reads an artifact and checks it still has the hash it is stored under. */
+  public byte[] read(String sha256) {
+    try {
+      byte[] bytes = Files.readAllBytes(pathOf(sha256));
+      if (!sha256(bytes).equals(sha256)) {
+        throw new IllegalStateException("artifact " + sha256 + " is corrupt (hash mismatch)");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read artifact " + sha256, e);
+    }
+  }
+
+  /** A small text document about a model version (see {@link ForgetLedger}). */
+  public void putManifest(String modelId, int version, String text) {
+    writeAtomically(manifestPath(modelId, version), text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public String readManifest(String modelId, int version) {
+    try {
+      return Files.readString(manifestPath(modelId, version));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "no manifest for " + modelId + " version " + version + " in " + root, e);
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  private Path pathOf(String sha) {
+    if (!sha.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("not a sha256: " + sha);
+    }
+    return root.resolve("sha256").resolve(sha + ".params");
+  }
+
+  private Path manifestPath(String modelId, int version) {
+    if (!modelId.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("model id not usable as a file name: " + modelId);
+    }
+    return root.resolve("manifests").resolve(modelId).resolve("v" + version + ".txt");
+  }
+
+  private static void writeAtomically(Path target, byte[] bytes) {
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".part");
+      Files.write(tmp, bytes);
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target, e);
+    }
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

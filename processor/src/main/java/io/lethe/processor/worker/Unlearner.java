@@ -1,0 +1,41 @@
+package io.lethe.processor.worker;
+
+import io.lethe.avro.VerificationMetrics;
+import io.lethe.avro.VerificationStatus;
+import java.util.Set;
+
+/**
+ * What the worker needs from the unlearning engine: turn the current weights into weights that
+ * exclude the batch, verified. Implementations know nothing of Kafka and must be deterministic for
+ * the same job (a re-run after a crash gives the same result).
+ */
+public interface Unlearner {
+
+  Outcome unlearn(Job job);
+
+  /** The model's training data for lineage, and its number of classes, for validation. */
+  ModelFacts facts(String modelId);
+
+  /**
+   * @param before what the current version already excludes
+   * @param after what the new version must exclude (before + this batch)
+   */
+  record Job(
+      String modelId,
+      String batchId,
+      byte[] currentWeights,
+      ForgetLedger before,
+      ForgetLedger after,
+      Set<Long> batchSampleIds,
+      Set<Integer> batchClassLabels) {}
+
+  record Outcome(
+      byte[] weights,
+      VerificationStatus status,
+      String failureReason,
+      VerificationMetrics metrics,
+      String method,
+      String device) {}
+
+  record ModelFacts(String modelId, int numClasses, Set<Long> trainingSampleIds) {}
+}

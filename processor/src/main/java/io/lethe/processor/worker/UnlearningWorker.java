@@ -1,0 +1,386 @@
+package io.lethe.processor.worker;
+
+import io.lethe.avro.Artifact;
+import io.lethe.avro.BatchedRequest;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.ReceiptStatus;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.UnlearningBatch;
+import io.lethe.avro.VerificationStatus;
+import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.topology.Receipts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The GPU-backed worker: consumes unlearning batches one at a time per partition, outside any
+ * stream thread; unlearns on a dedicated thread while the consumer keeps polling (paused), so a
+ * long batch never exceeds {@code max.poll.interval.ms}; then publishes the new version, the
+ * receipts and the input offset in ONE Kafka transaction. A crash before the commit re-runs the
+ * batch; a batch id already in the version log is skipped, so nothing is applied twice.
+ */
+public final class UnlearningWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UnlearningWorker.class);
+
+  /** Connection and identity of one worker instance. */
+  public record Settings(String bootstrapServers, String groupId, String transactionalId) {}
+
+  private final Settings settings;
+  private final LetheTopics topics;
+  private final Unlearner unlearner;
+  private final ArtifactStore artifacts;
+  private final WorkerListener listener;
+  // One thread for all engine work: DJL allows one GradientCollector at a time.
+  private final ExecutorService engine =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "lethe-unlearning"));
+  private final Thread loop;
+  private volatile boolean running = true;
+  private KafkaConsumer<String, UnlearningBatch> consumer;
+  private KafkaProducer<String, Object> producer;
+  private VersionLog versions;
+
+  public UnlearningWorker(
+      Settings settings,
+      LetheTopics topics,
+      Unlearner unlearner,
+      ArtifactStore artifacts,
+      WorkerListener listener) {
+    this.settings = settings;
+    this.topics = topics;
+    this.unlearner = unlearner;
+    this.artifacts = artifacts;
+    this.listener = listener;
+    this.loop = new Thread(this::run, "lethe-worker-" + settings.transactionalId());
+  }
+
+  public void start() {
+    loop.start();
+  }
+
+  public boolean isAlive() {
+    return loop.isAlive();
+  }
+
+  private void run() {
+    try {
+      open();
+      while (running) {
+        for (ConsumerRecord<String, UnlearningBatch> record : poll(Duration.ofMillis(500))) {
+          handle(record);
+        }
+      }
+    } catch (ProducerFencedException e) {
+      log.error("Worker {} was fenced by a newer instance; stopping", settings.transactionalId());
+    } catch (org.apache.kafka.common.errors.WakeupException e) {
+      // close() was called
+    } catch (Throwable e) {
+      // A crash: leave the open transaction as a killed process would (the next instance with
+      // the same transactional id aborts it), but leave the group so the batch moves on.
+      log.error("Worker {} crashed: {}", settings.transactionalId(), e.toString());
+      if (consumer != null) {
+        consumer.close(Duration.ZERO);
+        consumer = null;
+      }
+    }
+  }
+
+  private void open() {
+    versions = new VersionLog(settings.bootstrapServers(), topics.modelVersions);
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId(),
+                ProducerConfig.ACKS_CONFIG, "all"),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new PerTopicSerializer(topics));
+    producer.initTransactions(); // fences older instances and aborts their open transactions
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                settings.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1),
+            topics.unlearningBatches.keySerde().deserializer(),
+            topics.unlearningBatches.valueSerde().deserializer());
+    consumer.subscribe(
+        List.of(topics.unlearningBatches.name()),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            log.info("Worker {} assigned {}", settings.transactionalId(), partitions);
+          }
+        });
+    log.info("Unlearning worker {} started", settings.transactionalId());
+  }
+
+  private Iterable<ConsumerRecord<String, UnlearningBatch>> poll(Duration timeout) {
+    try {
+      return consumer.poll(timeout);
+    } catch (RecordDeserializationException e) {
+      // Batches come from our own topology; an unreadable one is logged and skipped, not retried
+      // forever.
+      log.error(
+          "Skipping unreadable batch at {}@{}: {}", e.topicPartition(), e.offset(), e.getMessage());
+      commitOffsetOnly(e.topicPartition(), e.offset() + 1);
+      return List.of();
+    }
+  }
+
+  private void handle(ConsumerRecord<String, UnlearningBatch> record) throws Exception {
+    UnlearningBatch batch = record.value();
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    versions.catchUp();
+    if (versions.applied(batch.getBatchId())) {
+      log.info("Batch {} was already applied; skipping", batch.getBatchId());
+      commitOffsetOnly(partition, record.offset() + 1);
+      return;
+    }
+    ModelVersion current = versions.latestGood(batch.getModelId()).orElse(null);
+    if (current == null) {
+      publish(batch, partition, record.offset(), null, "model has no verified version to build on");
+      return;
+    }
+    Unlearner.Job job = job(batch, current);
+    Unlearner.Outcome outcome;
+    try {
+      outcome = runOffThread(() -> unlearner.unlearn(job));
+    } catch (ExecutionException e) {
+      log.error("Unlearning batch {} failed", batch.getBatchId(), e.getCause());
+      publish(batch, partition, record.offset(), null, "unlearning failed: " + e.getCause());
+      return;
+    }
+    Artifact artifact = store(outcome.weights());
+    int number = versions.highestVersion(batch.getModelId()) + 1;
+    artifacts.putManifest(batch.getModelId(), number, job.after().toText());
+    ModelVersion version =
+        ModelVersion.newBuilder()
+            .setModelId(batch.getModelId())
+            .setVersion(number)
+            .setParentVersion(current.getVersion())
+            .setBatchId(batch.getBatchId())
+            .setRequestIds(requestIds(batch))
+            .setStatus(outcome.status())
+            .setFailureReason(outcome.failureReason())
+            .setMethod(outcome.method())
+            .setDevice(outcome.device())
+            .setArtifact(artifact)
+            .setMetrics(outcome.metrics())
+            .setCreatedAt(Instant.now())
+            .build();
+    publish(batch, partition, record.offset(), version, outcome.failureReason());
+  }
+
+  private Unlearner.Job job(UnlearningBatch batch, ModelVersion current) {
+    ForgetLedger before =
+        current.getParentVersion() == null && current.getBatchId() == null
+            ? ForgetLedger.EMPTY
+            : ForgetLedger.fromText(
+                artifacts.readManifest(current.getModelId(), current.getVersion()));
+    Set<Long> samples = new LinkedHashSet<>();
+    Set<Integer> classes = new LinkedHashSet<>();
+    for (BatchedRequest r : batch.getRequests()) {
+      samples.addAll(r.getSampleIds());
+      classes.addAll(r.getClassLabels());
+    }
+    return new Unlearner.Job(
+        batch.getModelId(),
+        batch.getBatchId(),
+        artifacts.read(current.getArtifact().getSha256()),
+        before,
+        before.plus(samples, classes),
+        samples,
+        classes);
+  }
+
+  /** Runs engine work on its own thread while this thread keeps the consumer alive. */
+  private <T> T runOffThread(java.util.concurrent.Callable<T> work) throws Exception {
+    Future<T> future = engine.submit(work);
+    Set<TopicPartition> paused = consumer.assignment();
+    consumer.pause(paused);
+    try {
+      while (true) {
+        try {
+          return future.get(200, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          consumer.poll(Duration.ZERO); // heartbeat-safe: returns nothing while paused
+        }
+      }
+    } finally {
+      consumer.resume(consumer.assignment());
+    }
+  }
+
+  private Artifact store(byte[] weights) {
+    ArtifactStore.ArtifactRef ref = artifacts.put(weights);
+    return new Artifact(ref.uri(), ref.sha256(), ref.sizeBytes());
+  }
+
+  /**
+   * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
+   * verification, FAILED otherwise), and the input offset.
+   */
+  private void publish(
+      UnlearningBatch batch,
+      TopicPartition partition,
+      long offset,
+      ModelVersion version,
+      String failure) {
+    boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
+    long now = System.currentTimeMillis();
+    producer.beginTransaction();
+    try {
+      if (version != null) {
+        producer.send(
+            new ProducerRecord<>(topics.modelVersions.name(), version.getModelId(), version));
+      }
+      for (String requestId : requestIds(batch)) {
+        RequestReceipt receipt =
+            Receipts.of(requestId, applied ? ReceiptStatus.APPLIED : ReceiptStatus.FAILED, now);
+        receipt.setModelId(batch.getModelId());
+        receipt.setBatchId(batch.getBatchId());
+        if (version != null) {
+          receipt.setModelVersion(version.getVersion());
+        }
+        if (!applied) {
+          receipt.setReason(failure == null ? "verification failed" : failure);
+        }
+        producer.send(new ProducerRecord<>(topics.requestReceipts.name(), requestId, receipt));
+      }
+      producer.sendOffsetsToTransaction(
+          Map.of(partition, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
+      listener.beforeCommit(batch, version);
+      producer.commitTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (KafkaException e) {
+      log.warn(
+          "Transaction for batch {} failed; it will be retried: {}",
+          batch.getBatchId(),
+          e.toString());
+      producer.abortTransaction();
+      consumer.seek(partition, offset);
+      return;
+    }
+    versions.record(version);
+    if (version != null) {
+      log.info(
+          "Published {} v{} ({}, {}) for batch {}",
+          version.getModelId(),
+          version.getVersion(),
+          version.getMethod(),
+          version.getStatus(),
+          batch.getBatchId());
+    } else {
+      log.warn("Batch {} FAILED: {}", batch.getBatchId(), failure);
+    }
+    listener.committed(batch, version);
+  }
+
+  private void commitOffsetOnly(TopicPartition partition, long nextOffset) {
+    producer.beginTransaction();
+    producer.sendOffsetsToTransaction(
+        Map.of(partition, new OffsetAndMetadata(nextOffset)), consumer.groupMetadata());
+    producer.commitTransaction();
+  }
+
+  private static List<String> requestIds(UnlearningBatch batch) {
+    List<String> ids = new ArrayList<>();
+    for (BatchedRequest r : batch.getRequests()) {
+      ids.add(r.getRequestId());
+    }
+    return ids;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    try {
+      loop.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    engine.shutdownNow();
+    if (consumer != null) {
+      consumer.close(Duration.ofSeconds(5));
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (versions != null) {
+      versions.close();
+    }
+  }
+
+  /**
+   * Values of several Avro types through one transactional producer, each with its topic's serde.
+   */
+  private static final class PerTopicSerializer
+      implements org.apache.kafka.common.serialization.Serializer<Object> {
+    private final LetheTopics topics;
+
+    PerTopicSerializer(LetheTopics topics) {
+      this.topics = topics;
+    }
+
+    @Override
+    public byte[] serialize(String topic, Object value) {
+      if (topic.equals(topics.modelVersions.name())) {
+        return topics
+            .modelVersions
+            .valueSerde()
+            .serializer()
+            .serialize(topic, (ModelVersion) value);
+      }
+      if (topic.equals(topics.requestReceipts.name())) {
+        return topics
+            .requestReceipts
+            .valueSerde()
+            .serializer()
+            .serialize(topic, (RequestReceipt) value);
+      }
+      throw new IllegalArgumentException("the worker does not write to " + topic);
+    }
+  }
+}

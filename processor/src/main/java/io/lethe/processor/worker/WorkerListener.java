@@ -1,0 +1,17 @@
+package io.lethe.processor.worker;
+
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.UnlearningBatch;
+
+/** Observes the worker's steps (progress output, metrics, and fault injection in tests). */
+public interface WorkerListener {
+  WorkerListener NONE = new WorkerListener() {};
+
+  /**
+   * After unlearning and sending, before the transaction commits. Throwing here kills the worker.
+   */
+  default void beforeCommit(UnlearningBatch batch, ModelVersion version) {}
+
+  /** After the version, its receipts and the input offset were committed together. */
+  default void committed(UnlearningBatch batch, ModelVersion version) {}
+}
