@@ -59,7 +59,11 @@ final class VersionLog implements AutoCloseable {
     if (version == null) {
       return;
     }
-    latest.merge(version.getModelId(), version, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+    highest.merge(version.getModelId(), version.getVersion(), Math::max);
+    if (version.getStatus() == VerificationStatus.PASSED) {
+      latestGood.merge(
+          version.getModelId(), version, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+    }
     if (version.getBatchId() != null) {
       appliedBatches.add(version.getBatchId());
     }
