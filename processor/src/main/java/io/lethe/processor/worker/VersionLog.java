@@ -1,6 +1,7 @@
 package io.lethe.processor.worker;
 
 import io.lethe.avro.ModelVersion;
+import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.Topic;
 import java.time.Duration;
 import java.util.HashMap;
