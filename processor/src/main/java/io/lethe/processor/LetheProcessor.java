@@ -1,0 +1,88 @@
+package io.lethe.processor;
+
+import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.topology.DeletionStreamsApp;
+import io.lethe.processor.topology.TopologySettings;
+import io.lethe.processor.worker.ArtifactStore;
+import io.lethe.processor.worker.Unlearner;
+import io.lethe.processor.worker.UnlearningWorker;
+import io.lethe.processor.worker.WorkerListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The processor service: the deletion-request topology and the unlearning worker, started and
+ * stopped together. The worker runs in its own consumer group, never on a stream thread.
+ */
+public final class LetheProcessor implements AutoCloseable {
+
+  /**
+   * @param applicationId Kafka Streams application id (also the prefix of its internal topics)
+   * @param workerId this worker's transactional id; keep it stable across restarts so a restarted
+   *     worker fences its predecessor and aborts its open transaction
+   */
+  public record Settings(
+      String bootstrapServers,
+      String applicationId,
+      String workerGroupId,
+      String workerId,
+      Path stateDir,
+      Path artifactDir,
+      TopologySettings topology,
+      Map<String, Object> streamsOverrides) {
+
+    public static Settings defaults(
+        String bootstrapServers, Path dataDir, TopologySettings topology) {
+      return new Settings(
+          bootstrapServers,
+          "lethe-processor",
+          "lethe-unlearning-worker",
+          "lethe-worker-0",
+          dataDir.resolve("streams"),
+          dataDir.resolve("artifacts"),
+          topology,
+          Map.of());
+    }
+  }
+
+  private final DeletionStreamsApp streams;
+  private final UnlearningWorker worker;
+  private final ArtifactStore artifacts;
+
+  public LetheProcessor(
+      Settings settings, LetheTopics topics, Unlearner unlearner, WorkerListener listener) {
+    this.artifacts = new ArtifactStore(settings.artifactDir());
+    this.streams =
+        new DeletionStreamsApp(
+            settings.bootstrapServers(),
+            settings.applicationId(),
+            settings.stateDir(),
+            topics,
+            settings.topology(),
+            settings.streamsOverrides());
+    this.worker =
+        new UnlearningWorker(
+            new UnlearningWorker.Settings(
+                settings.bootstrapServers(), settings.workerGroupId(), settings.workerId()),
+            topics,
+            unlearner,
+            artifacts,
+            listener);
+  }
+
+  public void start(Duration timeout) {
+    streams.start(timeout);
+    worker.start();
+  }
+
+  public ArtifactStore artifacts() {
+    return artifacts;
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    streams.close();
+  }
+}
