@@ -1,0 +1,53 @@
+package io.lethe.processor.engine.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The datasets shipped on the classpath. */
+public final class BuiltinDatasets {
+
+  /** Classpath folder of the built-in MNIST-10k (10,000 real MNIST digits, see its README). */
+  public static final String MNIST_10K = "/datasets/mnist-10k/";
+
+  private static volatile Dataset mnist10k;
+
+  private BuiltinDatasets() {}
+
+  /**
+   * The 10,000 MNIST digits shipped with Lethe: 1x28x28, labels 0-9, sample id = record index. Read
+   * once and cached (the dataset is immutable).
+   */
+  public static Dataset mnist10k() {
+    Dataset cached = mnist10k;
+    if (cached == null) {
+      synchronized (BuiltinDatasets.class) {
+        cached = mnist10k;
+        if (cached == null) {
+          cached = readResource(MNIST_10K);
+          mnist10k = cached;
+        }
+      }
+    }
+    return cached;
+  }
+
+  private static Dataset readResource(String folder) {
+    String images = folder + "images-idx3-ubyte.gz";
+    String labels = folder + "labels-idx1-ubyte.gz";
+    try (InputStream img = open(images);
+        InputStream lab = open(labels)) {
+      return IdxReader.read(img, lab, images, labels);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read built-in dataset " + folder, e);
+    }
+  }
+
+  private static InputStream open(String resource) {
+    InputStream in = BuiltinDatasets.class.getResourceAsStream(resource);
+    if (in == null) {
+      throw new IllegalStateException("classpath resource missing: " + resource);
+    }
+    return in;
+  }
+}

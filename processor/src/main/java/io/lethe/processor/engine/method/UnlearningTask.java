@@ -1,0 +1,100 @@
+package io.lethe.processor.engine.method;
+
+import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.model.ClassifierModel;
+import io.lethe.processor.engine.model.TrainingConfig;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One unlearning job. The original model is never modified: methods work on a copy.
+ *
+ * @param original the model to unlearn from (left untouched)
+ * @param forget the samples to forget (for CLASS scope: the training samples of those classes)
+ * @param retain the training samples that stay (methods that need only a subset sample from it)
+ * @param scope what is forgotten
+ * @param forgetClasses the forgotten class labels for CLASS scope, empty for SAMPLES
+ * @param budget method settings (see each method's documentation)
+ * @param seed seed for everything random in the method (retraining uses it as training seed)
+ * @param trainingConfig how the original was trained (retraining-based methods reuse it)
+ * @param validation held-out data a method may use to pick its own settings, never the test split;
+ *     may be null
+ */
+public record UnlearningTask(
+    ClassifierModel original,
+    Dataset forget,
+    Dataset retain,
+    ForgetScope scope,
+    Set<Integer> forgetClasses,
+    Budget budget,
+    long seed,
+    TrainingConfig trainingConfig,
+    Dataset validation) {
+
+  public UnlearningTask {
+    Objects.requireNonNull(original, "original");
+    Objects.requireNonNull(forget, "forget");
+    Objects.requireNonNull(retain, "retain");
+    Objects.requireNonNull(scope, "scope");
+    forgetClasses = Set.copyOf(forgetClasses == null ? Set.of() : forgetClasses);
+    budget = budget == null ? Budget.empty() : budget;
+    trainingConfig = trainingConfig == null ? TrainingConfig.defaults() : trainingConfig;
+    if (scope == ForgetScope.CLASS && forgetClasses.isEmpty()) {
+      throw new IllegalArgumentException("CLASS scope needs the forget class labels");
+    }
+    if (scope == ForgetScope.SAMPLES && !forgetClasses.isEmpty()) {
+      throw new IllegalArgumentException("SAMPLES scope takes no forget classes");
+    }
+  }
+
+  /** A task that forgets every training sample of {@code classes}. */
+  public static UnlearningTask forgetClasses(
+      ClassifierModel original, Dataset train, Set<Integer> classes, long seed) {
+    return new UnlearningTask(
+        original,
+        train.withLabels(classes),
+        train.withoutLabels(classes),
+        ForgetScope.CLASS,
+        new TreeSet<>(classes),
+        Budget.empty(),
+        seed,
+        null,
+        null);
+  }
+
+  /** A task that forgets the training samples with the given ids. */
+  public static UnlearningTask forgetSamples(
+      ClassifierModel original, Dataset train, Set<Long> ids, long seed) {
+    return new UnlearningTask(
+        original,
+        train.onlyIds(ids),
+        train.withoutIds(ids),
+        ForgetScope.SAMPLES,
+        Set.of(),
+        Budget.empty(),
+        seed,
+        null,
+        null);
+  }
+
+  public UnlearningTask withBudget(Budget value) {
+    return new UnlearningTask(
+        original, forget, retain, scope, forgetClasses, value, seed, trainingConfig, validation);
+  }
+
+  public UnlearningTask withTrainingConfig(TrainingConfig value) {
+    return new UnlearningTask(
+        original, forget, retain, scope, forgetClasses, budget, seed, value, validation);
+  }
+
+  public UnlearningTask withValidation(Dataset value) {
+    return new UnlearningTask(
+        original, forget, retain, scope, forgetClasses, budget, seed, trainingConfig, value);
+  }
+
+  public UnlearningTask withOriginal(ClassifierModel value) {
+    return new UnlearningTask(
+        value, forget, retain, scope, forgetClasses, budget, seed, trainingConfig, validation);
+  }
+}

@@ -1,0 +1,329 @@
+package io.lethe.processor.engine.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.model.Networks.ClassifierNet;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A trained classifier: a DJL {@link Model} holding a {@link ClassifierNet}, its {@link ModelSpec},
+ * and the head's initial weights (MUSO needs them). Close it to free its native memory.
+ *
+ * <p>The byte form ({@link #toBytes()}) is a small self-describing header followed by DJL's
+ * parameter encoding; it is deterministic, so {@link #sha256()} identifies the weights.
+ */
+public final class ClassifierModel implements AutoCloseable {
+
+  private static final int MAGIC = 0x4C455448; // "LETH"
+  private static final int FORMAT = 1;
+
+  private final Model model;
+  private final ClassifierNet net;
+  private final ModelSpec spec;
+  private final ParameterStore inferenceStore;
+  private float[] initialHead;
+  private boolean closed;
+
+  private ClassifierModel(Model model, ClassifierNet net, ModelSpec spec, float[] initialHead) {
+    this.model = model;
+    this.net = net;
+    this.spec = spec;
+    this.initialHead = initialHead;
+    this.inferenceStore = new ParameterStore(model.getNDManager(), false);
+  }
+
+  /**
+   * A freshly initialized model. {@code seed} seeds DJL's random generator (weight init) and the
+   * random-feature projection.
+   */
+  public static ClassifierModel create(ModelSpec spec, long seed) {
+    Device device = Devices.pick();
+    Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
+    ClassifierNet net = Networks.build(spec, seed);
+    Model model = Model.newInstance("lethe-" + spec.architecture().cliName(), device);
+    try {
+      model.setBlock(net);
+      net.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape().batch(1));
+      ClassifierModel result = new ClassifierModel(model, net, spec, null);
+      result.initialHead = result.headWeights();
+      return result;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Restores a model from {@link #toBytes()}. */
+  public static ClassifierModel fromBytes(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException("not a Lethe model (bad magic)");
+      }
+      int format = in.readInt();
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("unsupported Lethe model format " + format);
+      }
+      Architecture architecture = Architecture.valueOf(in.readUTF());
+      InputShape shape = new InputShape(in.readInt(), in.readInt(), in.readInt());
+      int numClasses = in.readInt();
+      int randomFeatures = in.readInt();
+      Long mnemonicSeed = in.readBoolean() ? in.readLong() : null;
+      float mnemonicNoise = in.readFloat();
+      ModelSpec spec =
+          new ModelSpec(
+              architecture, shape, numClasses, randomFeatures, mnemonicSeed, mnemonicNoise);
+      float[] initialHead = new float[in.readInt()];
+      for (int i = 0; i < initialHead.length; i++) {
+        initialHead[i] = in.readFloat();
+      }
+      Device device = Devices.pick();
+      ClassifierNet net = Networks.build(spec, 0L);
+      Model model = Model.newInstance("lethe-" + architecture.cliName(), device);
+      try {
+        model.setBlock(net);
+        net.loadParameters(model.getNDManager(), in);
+        net.initialize(model.getNDManager(), DataType.FLOAT32, shape.batch(1));
+        return new ClassifierModel(model, net, spec, initialHead);
+      } catch (RuntimeException | MalformedModelException e) {
+        model.close();
+        throw e instanceof RuntimeException re
+            ? re
+            : new IllegalArgumentException("malformed model bytes", e);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("malformed model bytes", e);
+    }
+  }
+
+  /**
+   * Restores a model and checks that it has the expected architecture and input shape.
+   *
+   * @throws IllegalArgumentException when the bytes hold another kind of model
+   */
+  public static ClassifierModel fromBytes(
+      Architecture architecture, InputShape inputShape, byte[] bytes) {
+    ClassifierModel m = fromBytes(bytes);
+    if (m.architecture() != architecture || !m.inputShape().equals(inputShape)) {
+      String found = m.architecture() + " " + m.inputShape();
+      m.close();
+      throw new IllegalArgumentException(
+          "model bytes hold a " + found + " model, expected " + architecture + " " + inputShape);
+    }
+    return m;
+  }
+
+  /** The deterministic serialized form: header, initial head weights, DJL parameters. */
+  public byte[] toBytes() {
+    checkOpen();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(FORMAT);
+      out.writeUTF(spec.architecture().name());
+      out.writeInt(spec.inputShape().channels());
+      out.writeInt(spec.inputShape().height());
+      out.writeInt(spec.inputShape().width());
+      out.writeInt(spec.numClasses());
+      out.writeInt(spec.randomFeatures());
+      out.writeBoolean(spec.mnemonicSeed() != null);
+      if (spec.mnemonicSeed() != null) {
+        out.writeLong(spec.mnemonicSeed());
+      }
+      out.writeFloat(spec.mnemonicNoise());
+      out.writeInt(initialHead.length);
+      for (float v : initialHead) {
+        out.writeFloat(v);
+      }
+      net.saveParameters(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Lower-case hex sha256 of {@link #toBytes()}. */
+  public String sha256() {
+    return sha256(toBytes());
+  }
+
+  /** Lower-case hex sha256 of some bytes. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no SHA-256", e);
+    }
+  }
+
+  /** An independent copy (its own native memory). */
+  public ClassifierModel copy() {
+    return fromBytes(toBytes());
+  }
+
+  public Architecture architecture() {
+    return spec.architecture();
+  }
+
+  public InputShape inputShape() {
+    return spec.inputShape();
+  }
+
+  public int numClasses() {
+    return spec.numClasses();
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public ClassifierNet net() {
+    return net;
+  }
+
+  public Model djlModel() {
+    return model;
+  }
+
+  /** The model's own (long-lived) manager: never allocate on it in a loop. */
+  public NDManager manager() {
+    return model.getNDManager();
+  }
+
+  public Device device() {
+    return model.getNDManager().getDevice();
+  }
+
+  /** All parameters (trainable and frozen) in block order, with DJL's names. */
+  public List<Parameter> parameters() {
+    return new ArrayList<>(net.getParameters().values());
+  }
+
+  /** The trainable parameters in block order. */
+  public List<Parameter> trainableParameters() {
+    List<Parameter> list = new ArrayList<>();
+    for (Parameter p : net.getParameters().values()) {
+      if (p.requiresGradient()) {
+        list.add(p);
+      }
+    }
+    return list;
+  }
+
+  /** The logits of a batch (inference: no training-mode behaviour). */
+  public NDArray logits(NDArray batch) {
+    checkOpen();
+    return net.forward(inferenceStore, new NDList(batch), false).singletonOrThrow();
+  }
+
+  /** The penultimate features of a batch (inference). */
+  public NDArray features(NDArray batch) {
+    checkOpen();
+    return net.features(inferenceStore, batch, false);
+  }
+
+  /** Uploads samples {@code idx} of {@code data} into {@code scope} as a (n, c, h, w) batch. */
+  public NDArray batch(NDManager scope, Dataset data, int[] idx) {
+    return Batches.images(scope, data, idx, spec.inputShape());
+  }
+
+  /** A DJL trainer over this model with the given optimizer; close it after use. */
+  public Trainer newTrainer(Optimizer optimizer) {
+    checkOpen();
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+            .optOptimizer(optimizer)
+            .optDevices(new Device[] {device()});
+    Trainer trainer = model.newTrainer(config);
+    trainer.initialize(spec.inputShape().batch(1));
+    return trainer;
+  }
+
+  /** The head weights (classes x features), row-major. */
+  public float[] headWeights() {
+    return net.headWeight().getArray().toFloatArray();
+  }
+
+  /** Overwrites the head weights (classes x features, row-major). */
+  public void setHeadWeights(float[] values) {
+    NDArray w = net.headWeight().getArray();
+    if (values.length != w.size()) {
+      throw new IllegalArgumentException("head has " + w.size() + " weights, got " + values.length);
+    }
+    w.set(FloatBuffer.wrap(values));
+  }
+
+  /** The head weights the model was initialized with, before any training. */
+  public float[] initialHeadWeights() {
+    return initialHead.clone();
+  }
+
+  /** All trainable parameter values concatenated in block order. */
+  public float[] flatTrainableParameters() {
+    List<float[]> parts = new ArrayList<>();
+    int n = 0;
+    for (Parameter p : trainableParameters()) {
+      float[] v = p.getArray().toFloatArray();
+      parts.add(v);
+      n += v.length;
+    }
+    float[] all = new float[n];
+    int off = 0;
+    for (float[] v : parts) {
+      System.arraycopy(v, 0, all, off, v.length);
+      off += v.length;
+    }
+    return all;
+  }
+
+  /** Copies every parameter value of {@code other} (same spec) into this model. */
+  public void loadParametersFrom(ClassifierModel other) {
+    Objects.requireNonNull(other);
+    List<Parameter> mine = parameters();
+    List<Parameter> theirs = other.parameters();
+    if (mine.size() != theirs.size()) {
+      throw new IllegalArgumentException("models differ in structure");
+    }
+    for (int i = 0; i < mine.size(); i++) {
+      mine.get(i).getArray().set(FloatBuffer.wrap(theirs.get(i).getArray().toFloatArray()));
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("model is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      model.close();
+    }
+  }
+}

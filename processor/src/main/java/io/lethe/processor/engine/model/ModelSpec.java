@@ -1,0 +1,45 @@
+package io.lethe.processor.engine.model;
+
+/**
+ * Everything needed to rebuild a model's block before loading its weights.
+ *
+ * @param architecture the model family
+ * @param inputShape one sample's shape
+ * @param numClasses the number of output classes
+ * @param randomFeatures number of random features (only {@link
+ *     Architecture#RANDOM_FEATURES_LINEAR}; 0 otherwise)
+ * @param mnemonicSeed seed of the class mnemonic codes the model was trained with, or {@code null}
+ *     when it was trained without them
+ * @param mnemonicNoise standard deviation of the noise added to codes in training
+ */
+public record ModelSpec(
+    Architecture architecture,
+    InputShape inputShape,
+    int numClasses,
+    int randomFeatures,
+    Long mnemonicSeed,
+    float mnemonicNoise) {
+
+  public ModelSpec {
+    if (numClasses < 2) {
+      throw new IllegalArgumentException("need at least 2 classes, got " + numClasses);
+    }
+    if (architecture == Architecture.RANDOM_FEATURES_LINEAR && randomFeatures <= 0) {
+      throw new IllegalArgumentException("random-features model needs randomFeatures > 0");
+    }
+  }
+
+  /** Width of the penultimate features (the input of the linear head). */
+  public int featureDim() {
+    return switch (architecture) {
+      case MLP -> Networks.MLP_FEATURES;
+      case CNN -> Networks.CNN_FEATURES;
+      case RANDOM_FEATURES_LINEAR -> randomFeatures;
+    };
+  }
+
+  /** Whether the model was trained with class mnemonic codes mixed in. */
+  public boolean hasMnemonicCodes() {
+    return mnemonicSeed != null;
+  }
+}

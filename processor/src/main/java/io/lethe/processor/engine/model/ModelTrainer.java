@@ -1,0 +1,137 @@
+package io.lethe.processor.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.data.DatasetSplit;
+import java.util.SplittableRandom;
+
+/**
+ * Trains classifiers with fixed seeds.
+ *
+ * <p>MLP and CNN: Adam on the cross-entropy, mini-batches shuffled by {@code seed + epoch}, DJL's
+ * random generator seeded with {@code seed} (PyTorch on CPU is then deterministic for a fixed
+ * thread count). With {@link TrainingConfig#mnemonicCodes()} every batch also holds one noisy
+ * mnemonic code per class. Random-features linear: the head is fitted in closed form (the limit of
+ * gradient descent on the squared loss from its seeded initial weights, see {@link
+ * RandomFeatures#fitFromInitial}).
+ */
+public final class ModelTrainer {
+
+  private ModelTrainer() {}
+
+  /** Trains without progress output. */
+  public static ClassifierModel train(
+      Architecture architecture, Dataset train, TrainingConfig config, long seed) {
+    return train(architecture, train, config, seed, TrainingProgress.NONE);
+  }
+
+  /** Trains a new model of {@code architecture} on {@code train}. */
+  public static ClassifierModel train(
+      Architecture architecture,
+      Dataset train,
+      TrainingConfig config,
+      long seed,
+      TrainingProgress progress) {
+    ClassifierModel model =
+        ClassifierModel.create(specFor(architecture, train, config, seed), seed);
+    try {
+      if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
+        RandomFeatures.fitFromInitial(model, train);
+        progress.onEpoch(1, Double.NaN, Evaluator.accuracy(model, train));
+      } else {
+        fit(model, train, config, seed, progress);
+      }
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** The spec a model trained on {@code train} with {@code config} gets. */
+  public static ModelSpec specFor(
+      Architecture architecture, Dataset train, TrainingConfig config, long seed) {
+    int features = 0;
+    if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
+      features =
+          config.randomFeatures() > 0 ? config.randomFeatures() : Math.max(1024, 2 * train.size());
+    }
+    boolean codes = config.mnemonicCodes() && architecture != Architecture.RANDOM_FEATURES_LINEAR;
+    return new ModelSpec(
+        architecture,
+        InputShape.of(train),
+        train.numClasses(),
+        features,
+        codes ? seed : null,
+        config.mnemonicNoise());
+  }
+
+  /**
+   * Continues training {@code model} on {@code train} (also used by fine-tuning methods): Adam,
+   * {@code config.epochs()} epochs, with the model's mnemonic codes mixed in when it has them.
+   */
+  public static void fit(
+      ClassifierModel model,
+      Dataset train,
+      TrainingConfig config,
+      long seed,
+      TrainingProgress progress) {
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("no training data");
+    }
+    int classes = model.numClasses();
+    MnemonicCodes codes =
+        model.spec().hasMnemonicCodes() && config.mnemonicCodes()
+            ? MnemonicCodes.of(model.spec())
+            : null;
+    SplittableRandom noise = new SplittableRandom(seed * 31 + 7);
+    try (GradientSession session = GradientSession.adam(model, config.learningRate())) {
+      for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        int[] order = DatasetSplit.shuffledIndices(train.size(), seed + epoch);
+        double lossSum = 0;
+        long correct = 0;
+        int steps = 0;
+        for (int from = 0; from < order.length; from += config.batchSize()) {
+          int[] idx = Batches.slice(order, from, from + config.batchSize());
+          try (NDManager scope = model.manager().newSubManager()) {
+            NDArray x = model.batch(scope, train, idx);
+            NDArray y = Batches.oneHot(scope, train, idx, classes);
+            if (codes != null) {
+              float[][] rows = new float[classes][];
+              int[] labels = new int[classes];
+              for (int c = 0; c < classes; c++) {
+                rows[c] = codes.noisy(c, noise);
+                labels[c] = c;
+              }
+              x = x.concat(Batches.rows(scope, rows, model.inputShape()), 0);
+              y = y.concat(Batches.oneHot(scope, labels, classes), 0);
+            }
+            NDArray input = x;
+            NDArray target = y;
+            NDArray[] logits = new NDArray[1];
+            lossSum +=
+                session.step(
+                    () -> {
+                      logits[0] = session.forward(input);
+                      return Losses.meanCrossEntropy(logits[0], target);
+                    });
+            int[] predicted =
+                logits[0]
+                    .get("0:" + idx.length)
+                    .argMax(1)
+                    .toType(ai.djl.ndarray.types.DataType.INT32, false)
+                    .toIntArray();
+            for (int k = 0; k < idx.length; k++) {
+              if (predicted[k] == train.label(idx[k])) {
+                correct++;
+              }
+            }
+            steps++;
+          }
+        }
+        progress.onEpoch(epoch, lossSum / Math.max(1, steps), (double) correct / train.size());
+      }
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.lethe.processor.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.SplittableRandom;
+
+/** Builds the DJL blocks of each architecture. */
+public final class Networks {
+
+  /** Penultimate width of the MLP. */
+  public static final int MLP_FEATURES = 128;
+
+  /** Penultimate width of the CNN. */
+  public static final int CNN_FEATURES = 64;
+
+  private Networks() {}
+
+  /** A fresh, uninitialized network for {@code spec}; {@code seed} drives the random features. */
+  public static ClassifierNet build(ModelSpec spec, long seed) {
+    InputShape in = spec.inputShape();
+    Block body =
+        switch (spec.architecture()) {
+          case MLP -> mlpBody();
+          case CNN -> cnnBody(in);
+          case RANDOM_FEATURES_LINEAR ->
+              new RandomFeatureBlock(in.size(), spec.randomFeatures(), seed);
+        };
+    Linear head =
+        Linear.builder()
+            .setUnits(spec.numClasses())
+            .optBias(spec.architecture() != Architecture.RANDOM_FEATURES_LINEAR)
+            .build();
+    return new ClassifierNet(body, head);
+  }
+
+  private static Block mlpBody() {
+    return new SequentialBlock()
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(256).build())
+        .add(Activation::relu)
+        .add(Linear.builder().setUnits(MLP_FEATURES).build())
+        .add(Activation::relu);
+  }
+
+  private static Block cnnBody(InputShape in) {
+    SequentialBlock body = new SequentialBlock();
+    int h = in.height();
+    int w = in.width();
+    for (int filters : new int[] {16, 32}) {
+      body.add(
+              Conv2d.builder()
+                  .setFilters(filters)
+                  .setKernelShape(new Shape(3, 3))
+                  .optPadding(new Shape(1, 1))
+                  .build())
+          .add(Activation::relu);
+      if (h >= 2 && w >= 2) {
+        body.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        h /= 2;
+        w /= 2;
+      }
+    }
+    return body.add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(CNN_FEATURES).build())
+        .add(Activation::relu);
+  }
+
+  /**
+   * A classifier split into a feature extractor ("body") and a linear head, so that methods can
+   * reach the penultimate features and the last layer.
+   */
+  public static final class ClassifierNet extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Block body;
+    private final Linear head;
+
+    ClassifierNet(Block body, Linear head) {
+      super(VERSION);
+      this.body = addChildBlock("body", body);
+      this.head = addChildBlock("head", head);
+    }
+
+    public Block body() {
+      return body;
+    }
+
+    public Linear head() {
+      return head;
+    }
+
+    /** The head's weight parameter, shape (classes, features). */
+    public Parameter headWeight() {
+      return head.getParameters().get("weight");
+    }
+
+    /** The penultimate features of a batch. */
+    public NDArray features(ParameterStore store, NDArray x, boolean training) {
+      return body.forward(store, new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDList features = body.forward(store, inputs, training, params);
+      return head.forward(store, features, training, params);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return head.getOutputShapes(body.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+        NDManager manager, DataType dataType, Shape... inputShapes) {
+      body.initialize(manager, dataType, inputShapes);
+      head.initialize(manager, dataType, body.getOutputShapes(inputShapes));
+    }
+  }
+
+  /**
+   * A fixed random ReLU feature map: {@code phi(x) = relu(x P) / sqrt(D)} with {@code P} (inputs x
+   * D) drawn from N(0, 1/inputs) by a seeded {@link SplittableRandom}; {@code P} is frozen (no
+   * gradient) and saved with the model.
+   */
+  public static final class RandomFeatureBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int inputs;
+    private final int features;
+    private final Parameter projection;
+
+    RandomFeatureBlock(int inputs, int features, long seed) {
+      super(VERSION);
+      this.inputs = inputs;
+      this.features = features;
+      this.projection =
+          addParameter(
+              Parameter.builder()
+                  .setName("projection")
+                  .setType(Parameter.Type.OTHER)
+                  .optShape(new Shape(inputs, features))
+                  .optRequiresGrad(false)
+                  .optInitializer(
+                      (manager, shape, dataType) ->
+                          manager.create(projectionValues(inputs, features, seed), shape))
+                  .build());
+    }
+
+    /** The seeded projection matrix, row-major (inputs x features). */
+    static float[] projectionValues(int inputs, int features, long seed) {
+      SplittableRandom random = new SplittableRandom(seed ^ 0x5EEDF00DL);
+      float[] values = new float[inputs * features];
+      double scale = 1.0 / Math.sqrt(inputs);
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) (gaussian(random) * scale);
+      }
+      return values;
+    }
+
+    static double gaussian(SplittableRandom random) {
+      double u1 = random.nextDouble();
+      double u2 = random.nextDouble();
+      return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    public int features() {
+      return features;
+    }
+
+    /** The projection values, row-major (inputs x features). */
+    public float[] projectionArray() {
+      return projection.getArray().toFloatArray();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray x = inputs.singletonOrThrow();
+      NDArray flat = x.reshape(x.getShape().get(0), this.inputs);
+      NDArray p = store.getValue(projection, x.getDevice(), training);
+      return new NDList(flat.matMul(p).maximum(0f).div((float) Math.sqrt(features)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return new Shape[] {new Shape(inputShapes[0].get(0), features)};
+    }
+  }
+}
