@@ -1,0 +1,281 @@
+package io.lethe.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.registry.internals.cert.Ed25519Signer;
+import io.lethe.registry.internals.db.Database;
+import io.lethe.registry.internals.db.EmbeddedDatabase;
+import io.lethe.registry.internals.db.JdbcAliasDao;
+import io.lethe.registry.internals.db.JdbcAuditDao;
+import io.lethe.registry.internals.db.JdbcReceiptDao;
+import io.lethe.registry.internals.db.JdbcVersionDao;
+import io.lethe.registry.internals.db.Migrations;
+import io.lethe.registry.internals.kafka.RegistryConsumer;
+import io.lethe.registry.internals.service.ArtifactVerifier;
+import io.lethe.registry.internals.service.CertificateService;
+import io.lethe.registry.internals.service.IngestService;
+import io.lethe.registry.internals.service.RegistryMetrics;
+import io.lethe.registry.internals.service.RegistryService;
+import io.lethe.registry.internals.web.AuditController;
+import io.lethe.registry.internals.web.HttpServer;
+import io.lethe.registry.internals.web.Json;
+import io.lethe.registry.internals.web.ModelController;
+import io.lethe.registry.internals.web.RequestController;
+import io.lethe.registry.internals.web.Routes;
+import io.lethe.registry.internals.web.SystemController;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model registry: consumes {@code lethe.model-versions} and {@code lethe.request-receipts} into
+ * PostgreSQL and serves them over HTTP (JSON API, OpenAPI document, web page, Prometheus metrics).
+ *
+ * <p>{@link #start(RegistryConfig)} does everything: it starts an embedded PostgreSQL when no JDBC
+ * URL is configured, migrates the schema (a failed migration stops the start), then starts the
+ * consumer thread and the HTTP server. The constructor takes the dependencies instead, for callers
+ * (and tests) that bring their own database.
+ */
+public final class ModelRegistryApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelRegistryApp.class);
+
+  private final RegistryConfig config;
+  private final Database db;
+  private final PrometheusMeterRegistry meters;
+  private final RegistryConsumer consumer;
+  private final Javalin http;
+  private final String adminToken;
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private boolean closed;
+
+  /**
+   * Wires the registry over an already-migrated database; starts nothing. {@code owned} are closed
+   * (last first) after everything else on {@link #close()}.
+   */
+  public ModelRegistryApp(
+      RegistryConfig config,
+      DataSource dataSource,
+      PrometheusMeterRegistry meters,
+      Clock clock,
+      AutoCloseable... owned) {
+    this.config = config;
+    this.owned.addAll(List.of(owned));
+    this.db = new Database(dataSource);
+    this.meters = meters;
+    ObjectMapper json = Json.mapper();
+
+    JdbcVersionDao versions = new JdbcVersionDao(db);
+    JdbcReceiptDao receipts = new JdbcReceiptDao(db);
+    JdbcAliasDao aliases = new JdbcAliasDao(db);
+    JdbcAuditDao audit = new JdbcAuditDao(db, json);
+    RegistryMetrics metrics = new RegistryMetrics(meters);
+    RegistryService registry = new RegistryService(db, versions, receipts, aliases, audit, clock);
+    IngestService ingest =
+        new IngestService(db, versions, receipts, audit, new ArtifactVerifier(), metrics);
+    CertificateService certificates = new CertificateService(registry, signer(config), json, clock);
+
+    this.adminToken = adminToken(config);
+    this.consumer =
+        config.bootstrapServers() == null
+            ? null
+            : new RegistryConsumer(
+                kafkaConfig(config),
+                config.topics().modelVersions(),
+                config.serdes().serde(ModelVersion.class).deserializer(),
+                config.topics().requestReceipts(),
+                config.serdes().serde(RequestReceipt.class).deserializer(),
+                ingest,
+                metrics,
+                clock);
+    this.http =
+        HttpServer.create(
+            Routes.all(
+                new ModelController(registry, json),
+                new RequestController(registry, certificates, json),
+                new AuditController(registry),
+                new SystemController(meters, this::health)),
+            json,
+            adminToken);
+  }
+
+  /** Starts the registry as {@code config} says; see the class comment. */
+  public static ModelRegistryApp start(RegistryConfig config) {
+    log.info("Starting the model registry: {}", config);
+    EmbeddedDatabase embedded = null;
+    try {
+      DataSource dataSource;
+      if (config.jdbcUrl() == null) {
+        embedded = EmbeddedDatabase.start(config.embeddedDataDir());
+        dataSource = embedded.dataSource();
+      } else {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setURL(config.jdbcUrl());
+        if (config.jdbcUser() != null) {
+          pg.setUser(config.jdbcUser());
+        }
+        if (config.jdbcPassword() != null) {
+          pg.setPassword(config.jdbcPassword());
+        }
+        dataSource = pg;
+      }
+      Migrations.migrate(dataSource);
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ModelRegistryApp app =
+          embedded == null
+              ? new ModelRegistryApp(config, dataSource, meters, Clock.systemUTC())
+              : new ModelRegistryApp(config, dataSource, meters, Clock.systemUTC(), embedded);
+      try {
+        app.run();
+      } catch (RuntimeException e) {
+        app.close();
+        throw e;
+      }
+      return app;
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Binds JVM meters, starts the consumer (if configured) and the HTTP server. */
+  public ModelRegistryApp run() {
+    new ClassLoaderMetrics().bindTo(meters);
+    new JvmMemoryMetrics().bindTo(meters);
+    gcMetrics.bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    if (consumer != null) {
+      consumer.start();
+    } else {
+      log.warn("No Kafka bootstrap servers configured: the registry serves its database only");
+    }
+    http.start(config.httpHost(), config.httpPort());
+    log.info("Model registry listening on {}", baseUrl());
+    return this;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** {@code http://127.0.0.1:PORT} (or the configured host when it is not a wildcard). */
+  public String baseUrl() {
+    String host = config.httpHost();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    return "http://" + host + ":" + httpPort();
+  }
+
+  /** The bearer token mutating endpoints require (generated when none was configured). */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  public RegistryConfig config() {
+    return config;
+  }
+
+  private Map<String, Object> health() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    boolean dbUp;
+    try (Connection c = db.dataSource().getConnection()) {
+      dbUp = c.isValid(2);
+    } catch (Exception e) {
+      dbUp = false;
+    }
+    boolean consumerUp = consumer == null || consumer.running();
+    status.put("status", dbUp && consumerUp ? "UP" : "DOWN");
+    status.put("database", dbUp ? "UP" : "DOWN");
+    status.put("consumer", consumer == null ? "DISABLED" : consumerUp ? "RUNNING" : "STOPPED");
+    return status;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (consumer != null) {
+      consumer.close();
+    }
+    try {
+      http.stop();
+    } catch (RuntimeException e) {
+      log.warn("HTTP server did not stop cleanly: {}", e.toString());
+    }
+    gcMetrics.close();
+    meters.close();
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        log.warn("{} did not close cleanly: {}", owned.get(i), e.toString());
+      }
+    }
+    log.info("Model registry stopped");
+  }
+
+  private static Map<String, Object> kafkaConfig(RegistryConfig config) {
+    Map<String, Object> kafka = new HashMap<>(config.consumerProperties());
+    kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    kafka.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroupId());
+    kafka.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "lethe-model-registry");
+    return kafka;
+  }
+
+  private static Ed25519Signer signer(RegistryConfig config) {
+    if (config.signingKey() != null) {
+      Ed25519Signer signer = Ed25519Signer.fromPkcs8(config.signingKey());
+      log.info("Deletion certificates signed with key {}", signer.keyId());
+      return signer;
+    }
+    Ed25519Signer signer = Ed25519Signer.generate();
+    log.warn(
+        "No {}signing-key configured: generated Ed25519 key {} for this run only; certificates"
+            + " issued now will not verify after a restart",
+        RegistryConfig.PREFIX,
+        signer.keyId());
+    return signer;
+  }
+
+  private static String adminToken(RegistryConfig config) {
+    if (config.adminToken() != null) {
+      return config.adminToken();
+    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    log.warn(
+        "No {}admin-token configured: mutating endpoints accept the generated bearer token {}",
+        RegistryConfig.PREFIX,
+        token);
+    return token;
+  }
+}

@@ -1,0 +1,259 @@
+package io.lethe.registry;
+
+import io.lethe.kafka.AvroSerdes;
+import io.lethe.kafka.TopicNames;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the model registry needs to start. Build one with {@link #builder()} or read one from
+ * {@code lethe.registry.*} properties with {@link #fromProperties(Map)}; {@code
+ * model-registry/README.md} documents every key.
+ *
+ * @param bootstrapServers Kafka bootstrap servers; null runs the registry without a consumer (a
+ *     read-only API over the existing database)
+ * @param topics topic names; the registry reads {@code modelVersions} and {@code requestReceipts}
+ * @param serdes how Avro values are framed on the wire
+ * @param jdbcUrl PostgreSQL JDBC URL; null starts an embedded PostgreSQL
+ * @param jdbcUser database user (external database only)
+ * @param jdbcPassword database password (external database only)
+ * @param embeddedDataDir data directory of the embedded PostgreSQL; null for a temporary one
+ * @param httpHost address the HTTP server binds to
+ * @param httpPort HTTP port; 0 picks a free one
+ * @param adminToken bearer token that mutating endpoints require; null generates one at start
+ * @param signingKey Ed25519 private key, base64 PKCS#8, for deletion certificates; null generates
+ *     one at start (certificates then do not verify after a restart)
+ * @param consumerGroupId Kafka consumer group of the registry
+ * @param consumerProperties extra Kafka consumer properties (security settings and the like)
+ */
+public record RegistryConfig(
+    String bootstrapServers,
+    TopicNames topics,
+    AvroSerdes serdes,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    Path embeddedDataDir,
+    String httpHost,
+    int httpPort,
+    String adminToken,
+    String signingKey,
+    String consumerGroupId,
+    Map<String, String> consumerProperties) {
+
+  public static final String PREFIX = "lethe.registry.";
+  public static final String DEFAULT_GROUP_ID = "lethe-model-registry";
+  public static final int DEFAULT_HTTP_PORT = 8081;
+
+  public RegistryConfig {
+    topics = Objects.requireNonNullElse(topics, TopicNames.DEFAULTS);
+    serdes = serdes == null ? AvroSerdes.embedded() : serdes;
+    httpHost = httpHost == null || httpHost.isBlank() ? "0.0.0.0" : httpHost;
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("httpPort must be 0..65535, got " + httpPort);
+    }
+    consumerGroupId =
+        consumerGroupId == null || consumerGroupId.isBlank() ? DEFAULT_GROUP_ID : consumerGroupId;
+    consumerProperties = consumerProperties == null ? Map.of() : Map.copyOf(consumerProperties);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .bootstrapServers(bootstrapServers)
+        .topics(topics)
+        .serdes(serdes)
+        .jdbcUrl(jdbcUrl)
+        .jdbcUser(jdbcUser)
+        .jdbcPassword(jdbcPassword)
+        .embeddedDataDir(embeddedDataDir)
+        .httpHost(httpHost)
+        .httpPort(httpPort)
+        .adminToken(adminToken)
+        .signingKey(signingKey)
+        .consumerGroupId(consumerGroupId)
+        .consumerProperties(consumerProperties);
+  }
+
+  /**
+   * Reads {@code lethe.registry.*} keys; topic names come from {@code lethe.topic.*} ({@link
+   * TopicNames#fromConfig}) and the serialization from {@code lethe.serialization} / {@code
+   * lethe.schema-registry.url} ({@link AvroSerdes#fromConfig}). Kafka's bootstrap servers fall back
+   * to {@code lethe.bootstrap-servers} and then {@code bootstrap.servers}.
+   */
+  public static RegistryConfig fromProperties(Map<String, ?> props) {
+    Map<String, String> consumer = new LinkedHashMap<>();
+    String consumerPrefix = PREFIX + "kafka.";
+    props.forEach(
+        (k, v) -> {
+          if (k.startsWith(consumerPrefix) && v != null) {
+            consumer.put(k.substring(consumerPrefix.length()), v.toString());
+          }
+        });
+    String bootstrap =
+        first(props, PREFIX + "bootstrap-servers", "lethe.bootstrap-servers", "bootstrap.servers");
+    String dataDir = first(props, PREFIX + "embedded-db.data-dir");
+    String port = first(props, PREFIX + "http.port");
+    int httpPort;
+    try {
+      httpPort = port == null ? DEFAULT_HTTP_PORT : Integer.parseInt(port.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(PREFIX + "http.port is not a number: " + port);
+    }
+    return new RegistryConfig(
+        bootstrap,
+        TopicNames.fromConfig(props),
+        AvroSerdes.fromConfig(props),
+        first(props, PREFIX + "jdbc.url"),
+        first(props, PREFIX + "jdbc.user"),
+        first(props, PREFIX + "jdbc.password"),
+        dataDir == null ? null : Path.of(dataDir),
+        first(props, PREFIX + "http.host"),
+        httpPort,
+        first(props, PREFIX + "admin-token"),
+        first(props, PREFIX + "signing-key"),
+        first(props, PREFIX + "consumer.group-id"),
+        consumer);
+  }
+
+  private static String first(Map<String, ?> props, String... keys) {
+    for (String key : keys) {
+      Object value = props.get(key);
+      if (value != null && !value.toString().isBlank()) {
+        return value.toString().trim();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryConfig[bootstrapServers="
+        + bootstrapServers
+        + ", topics="
+        + topics
+        + ", serialization="
+        + serdes.mode()
+        + ", jdbcUrl="
+        + (jdbcUrl == null ? "(embedded)" : jdbcUrl)
+        + ", jdbcUser="
+        + jdbcUser
+        + ", embeddedDataDir="
+        + embeddedDataDir
+        + ", http="
+        + httpHost
+        + ":"
+        + httpPort
+        + ", adminToken="
+        + (adminToken == null ? "(generated)" : "***")
+        + ", signingKey="
+        + (signingKey == null ? "(generated)" : "***")
+        + ", consumerGroupId="
+        + consumerGroupId
+        + "]";
+  }
+
+  /** Builds a {@link RegistryConfig}; unset values take the documented defaults. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private TopicNames topics = TopicNames.DEFAULTS;
+    private AvroSerdes serdes;
+    private String jdbcUrl;
+    private String jdbcUser;
+    private String jdbcPassword;
+    private Path embeddedDataDir;
+    private String httpHost;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private String adminToken;
+    private String signingKey;
+    private String consumerGroupId = DEFAULT_GROUP_ID;
+    private Map<String, String> consumerProperties = Map.of();
+
+    public Builder bootstrapServers(String v) {
+      bootstrapServers = v;
+      return this;
+    }
+
+    public Builder topics(TopicNames v) {
+      topics = v;
+      return this;
+    }
+
+    public Builder serdes(AvroSerdes v) {
+      serdes = v;
+      return this;
+    }
+
+    public Builder jdbcUrl(String v) {
+      jdbcUrl = v;
+      return this;
+    }
+
+    public Builder jdbcUser(String v) {
+      jdbcUser = v;
+      return this;
+    }
+
+    public Builder jdbcPassword(String v) {
+      jdbcPassword = v;
+      return this;
+    }
+
+    public Builder embeddedDataDir(Path v) {
+      embeddedDataDir = v;
+      return this;
+    }
+
+    public Builder httpHost(String v) {
+      httpHost = v;
+      return this;
+    }
+
+    public Builder httpPort(int v) {
+      httpPort = v;
+      return this;
+    }
+
+    public Builder adminToken(String v) {
+      adminToken = v;
+      return this;
+    }
+
+    public Builder signingKey(String v) {
+      signingKey = v;
+      return this;
+    }
+
+    public Builder consumerGroupId(String v) {
+      consumerGroupId = v;
+      return this;
+    }
+
+    public Builder consumerProperties(Map<String, String> v) {
+      consumerProperties = v;
+      return this;
+    }
+
+    public RegistryConfig build() {
+      return new RegistryConfig(
+          bootstrapServers,
+          topics,
+          serdes,
+          jdbcUrl,
+          jdbcUser,
+          jdbcPassword,
+          embeddedDataDir,
+          httpHost,
+          httpPort,
+          adminToken,
+          signingKey,
+          consumerGroupId,
+          consumerProperties);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.lethe.registry.internals.db;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Aliases and their history. */
+public interface AliasDao {
+
+  Optional<AliasRow> find(String modelId, String alias);
+
+  /** Like {@link #find} but locks the alias row until the transaction ends. */
+  Optional<AliasRow> findForUpdate(String modelId, String alias);
+
+  List<AliasRow> list(String modelId);
+
+  void set(String modelId, String alias, int version);
+
+  boolean delete(String modelId, String alias);
+
+  void recordMove(
+      String modelId, String alias, String kind, Integer from, Integer to, String reason);
+
+  /** Moves of an alias, newest first. */
+  List<AliasMove> history(String modelId, String alias);
+
+  /** Versions of a model that some alias points to. */
+  List<Integer> aliasedVersions(String modelId);
+}

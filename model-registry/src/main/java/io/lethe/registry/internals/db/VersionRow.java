@@ -1,0 +1,40 @@
+package io.lethe.registry.internals.db;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A stored model version. {@code artifactVerified} is true only when the artifact's bytes were read
+ * at ingest and matched the published sha256 and size; {@code artifactProblem} says why not.
+ */
+public record VersionRow(
+    String modelId,
+    int version,
+    Integer parentVersion,
+    String batchId,
+    List<String> requestIds,
+    String status,
+    String failureReason,
+    String method,
+    String device,
+    String artifactUri,
+    String artifactSha256,
+    long artifactSizeBytes,
+    boolean artifactVerified,
+    String artifactProblem,
+    Instant artifactPurgedAt,
+    Metrics metrics,
+    Instant createdAt,
+    Instant ingestedAt,
+    String fingerprint,
+    List<String> tags) {
+
+  public VersionRow {
+    requestIds = List.copyOf(requestIds);
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  public boolean purged() {
+    return artifactPurgedAt != null;
+  }
+}

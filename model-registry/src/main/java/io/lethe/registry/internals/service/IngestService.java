@@ -1,0 +1,249 @@
+package io.lethe.registry.internals.service;
+
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.VerificationMetrics;
+import io.lethe.registry.internals.db.AuditDao;
+import io.lethe.registry.internals.db.AuditEntry;
+import io.lethe.registry.internals.db.Database;
+import io.lethe.registry.internals.db.Metrics;
+import io.lethe.registry.internals.db.ReceiptDao;
+import io.lethe.registry.internals.db.ReceiptRow;
+import io.lethe.registry.internals.db.VersionDao;
+import io.lethe.registry.internals.db.VersionRow;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns consumed records into stored rows. Idempotent: a redelivered version or receipt changes
+ * nothing; a version that conflicts with the stored one is audited and never overwrites it.
+ */
+public final class IngestService {
+  private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+  static final String ACTOR = "consumer";
+
+  /** What happened to a consumed version. */
+  public enum Outcome {
+    STORED,
+    DUPLICATE,
+    CONFLICT,
+    REJECTED;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final Database db;
+  private final VersionDao versions;
+  private final ReceiptDao receipts;
+  private final AuditDao audit;
+  private final ArtifactVerifier verifier;
+  private final RegistryMetrics metrics;
+
+  public IngestService(
+      Database db,
+      VersionDao versions,
+      ReceiptDao receipts,
+      AuditDao audit,
+      ArtifactVerifier verifier,
+      RegistryMetrics metrics) {
+    this.db = db;
+    this.versions = versions;
+    this.receipts = receipts;
+    this.audit = audit;
+    this.verifier = verifier;
+    this.metrics = metrics;
+  }
+
+  public Outcome ingestVersion(ModelVersion record) {
+    Outcome outcome = store(record);
+    metrics.versionIngested(outcome.label());
+    return outcome;
+  }
+
+  private Outcome store(ModelVersion record) {
+    String modelId = record.getModelId();
+    if (modelId == null || modelId.isBlank() || record.getVersion() < 1) {
+      log.warn("Rejected a model version without a model id or with version < 1: {}", record);
+      audit.append(
+          AuditEntry.of(
+              ACTOR,
+              "version.rejected",
+              blankToNull(modelId),
+              null,
+              null,
+              Map.of("reason", "missing model id or version < 1")));
+      return Outcome.REJECTED;
+    }
+    int version = record.getVersion();
+    String fingerprint = fingerprint(record);
+    Optional<String> stored = versions.findFingerprint(modelId, version);
+    if (stored.isPresent()) {
+      return sameOrConflict(modelId, version, stored.get(), fingerprint);
+    }
+    ArtifactVerifier.Result check =
+        verifier.verify(
+            record.getArtifact().getUri(),
+            record.getArtifact().getSha256(),
+            record.getArtifact().getSizeBytes());
+    VersionRow row = toRow(record, check, fingerprint);
+    return db.inTransaction(
+        () -> {
+          if (!versions.insert(row)) {
+            // Another delivery won the race; compare with what it stored.
+            return sameOrConflict(
+                modelId,
+                version,
+                versions.findFingerprint(modelId, version).orElse(""),
+                fingerprint);
+          }
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("status", row.status());
+          details.put("sha256", row.artifactSha256());
+          details.put("artifactVerified", row.artifactVerified());
+          details.put("requestIds", row.requestIds());
+          audit.append(AuditEntry.of(ACTOR, "version.ingested", modelId, version, null, details));
+          if (!check.verified()) {
+            metrics.artifactUnverified();
+            log.warn(
+                "Model {} version {} stored with an unverified artifact: {}",
+                modelId,
+                version,
+                check.problem());
+            audit.append(
+                AuditEntry.of(
+                    ACTOR,
+                    "artifact.unverified",
+                    modelId,
+                    version,
+                    null,
+                    Map.of("problem", check.problem(), "uri", row.artifactUri())));
+          }
+          log.info("Stored model {} version {} ({})", modelId, version, row.status());
+          return Outcome.STORED;
+        });
+  }
+
+  private Outcome sameOrConflict(String modelId, int version, String stored, String incoming) {
+    if (stored.equals(incoming)) {
+      log.debug("Model {} version {} redelivered; already stored", modelId, version);
+      return Outcome.DUPLICATE;
+    }
+    log.warn(
+        "Model {} version {} redelivered with different content; the stored version is kept",
+        modelId,
+        version);
+    if (!audit.exists("version.conflict", modelId, version, "incomingFingerprint", incoming)) {
+      audit.append(
+          AuditEntry.of(
+              ACTOR,
+              "version.conflict",
+              modelId,
+              version,
+              null,
+              Map.of("storedFingerprint", stored, "incomingFingerprint", incoming)));
+    }
+    return Outcome.CONFLICT;
+  }
+
+  /** Stores a receipt; false when the same receipt was already stored. */
+  public boolean ingestReceipt(RequestReceipt record) {
+    if (record.getRequestId() == null || record.getRequestId().isBlank()) {
+      metrics.receiptIngested("rejected");
+      audit.append(
+          AuditEntry.of(
+              ACTOR, "receipt.rejected", null, null, null, Map.of("reason", "missing request id")));
+      return false;
+    }
+    ReceiptRow row =
+        new ReceiptRow(
+            receiptKey(record),
+            record.getRequestId(),
+            record.getStatus().name(),
+            record.getModelId(),
+            record.getBatchId(),
+            record.getModelVersion(),
+            record.getReason(),
+            record.getAt(),
+            null);
+    boolean stored = receipts.insert(row);
+    metrics.receiptIngested(stored ? "stored" : "duplicate");
+    return stored;
+  }
+
+  /** Records that a consumed record could not be decoded; it is skipped, never retried. */
+  public void recordUndecodable(String topic, int partition, long offset, String error) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("topic", topic);
+    details.put("partition", partition);
+    details.put("offset", offset);
+    details.put("error", error);
+    audit.append(AuditEntry.of(ACTOR, "record.undecodable", null, null, null, details));
+  }
+
+  static VersionRow toRow(ModelVersion r, ArtifactVerifier.Result check, String fingerprint) {
+    VerificationMetrics m = r.getMetrics();
+    return new VersionRow(
+        r.getModelId(),
+        r.getVersion(),
+        r.getParentVersion(),
+        r.getBatchId(),
+        List.copyOf(r.getRequestIds()),
+        r.getStatus().name(),
+        r.getFailureReason(),
+        r.getMethod(),
+        r.getDevice(),
+        r.getArtifact().getUri(),
+        r.getArtifact().getSha256().toLowerCase(Locale.ROOT),
+        r.getArtifact().getSizeBytes(),
+        check.verified(),
+        check.problem(),
+        null,
+        new Metrics(
+            m.getForgetAccuracy(),
+            m.getRetainAccuracy(),
+            m.getTestAccuracy(),
+            m.getMia(),
+            m.getAvgGap(),
+            m.getJsDivergence(),
+            m.getParameterDistance(),
+            m.getForgetSetSize(),
+            m.getRetainSetSize(),
+            m.getDurationMillis(),
+            m.getSpeedup()),
+        r.getCreatedAt() == null ? Instant.EPOCH : r.getCreatedAt(),
+        null,
+        fingerprint,
+        List.of());
+  }
+
+  /** Content fingerprint of a version: sha256 of Avro's JSON rendering of the record. */
+  static String fingerprint(ModelVersion record) {
+    return ArtifactVerifier.sha256Hex(record.toString());
+  }
+
+  static String receiptKey(RequestReceipt r) {
+    return ArtifactVerifier.sha256Hex(
+        String.join(
+            "\u0000",
+            r.getRequestId(),
+            r.getStatus().name(),
+            Objects.toString(r.getModelId(), ""),
+            Objects.toString(r.getBatchId(), ""),
+            Objects.toString(r.getModelVersion(), ""),
+            Objects.toString(r.getReason(), ""),
+            Objects.toString(r.getAt() == null ? null : r.getAt().toEpochMilli(), "")));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,48 @@
+package io.lethe.registry.internals.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The registry's own meters (JVM meters are bound by the application). */
+public final class RegistryMetrics {
+  private final MeterRegistry registry;
+  private final AtomicLong lagMillis = new AtomicLong();
+
+  public RegistryMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("lethe.registry.ingest.lag", lagMillis, v -> v.get() / 1000.0)
+        .description("Seconds between a record's Kafka timestamp and its ingest, last record")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Counts a consumed version by outcome: stored, duplicate, conflict or rejected. */
+  public void versionIngested(String outcome) {
+    Counter.builder("lethe.registry.versions.ingested")
+        .description("Model versions consumed, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  public void receiptIngested(String outcome) {
+    Counter.builder("lethe.registry.receipts.ingested")
+        .description("Request receipts consumed, by outcome")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  public void artifactUnverified() {
+    Counter.builder("lethe.registry.artifacts.unverified")
+        .description("Versions whose artifact did not match its sha256 or size at ingest")
+        .register(registry)
+        .increment();
+  }
+
+  public void lag(long millis) {
+    lagMillis.set(Math.max(0, millis));
+  }
+}

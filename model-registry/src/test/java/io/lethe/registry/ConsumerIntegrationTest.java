@@ -1,0 +1,208 @@
+package io.lethe.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.avro.Artifact;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.ReceiptStatus;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.VerificationStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry's consumer against a real in-JVM Kafka broker and a real PostgreSQL. */
+class ConsumerIntegrationTest {
+  @TempDir static Path tempDir;
+  static RegistryFixture fx;
+
+  @BeforeAll
+  static void start() {
+    fx = new RegistryFixture(tempDir, null);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  @Test
+  void storesAVersionOnceWhenRedelivered() {
+    ModelVersion v1 = fx.artifacts.version("dup", 1, VerificationStatus.PASSED, List.of());
+    fx.publish(v1);
+    fx.publish(v1);
+    fx.publish(fx.artifacts.version("dup", 2, VerificationStatus.PASSED, List.of("r-dup")));
+    fx.awaitVersion("dup", 2);
+
+    JsonNode page = fx.http.get("/api/models/dup/versions").json();
+    assertEquals(2, page.get("total").asInt());
+    JsonNode audit = fx.http.get("/api/audit?modelId=dup&action=version.ingested").json();
+    assertEquals(
+        2, audit.get("total").asInt(), "one ingest entry per version, none for redelivery");
+    assertTrue(
+        metric("lethe_registry_versions_ingested_total{outcome=\"duplicate\"") >= 1.0,
+        "the redelivery is counted as a duplicate");
+  }
+
+  @Test
+  void keepsTheWorkersVersionNumbersAndLineage() {
+    fx.publish(fx.artifacts.version("keep", 7, VerificationStatus.PASSED, List.of("r-a", "r-b")));
+    fx.awaitVersion("keep", 7);
+    JsonNode v = fx.http.get("/api/models/keep/versions/7").json();
+    assertEquals(7, v.get("version").asInt());
+    assertEquals(6, v.get("parentVersion").asInt());
+    assertEquals("batch-keep-7", v.get("batchId").asText());
+    assertEquals(List.of("r-a", "r-b"), Http.JSON.convertValue(v.get("requestIds"), List.class));
+    assertTrue(v.get("artifact").get("verified").asBoolean());
+    assertEquals(0.17, v.get("metrics").get("forgetAccuracy").asDouble(), 1e-9);
+  }
+
+  @Test
+  void aConflictingRedeliveryIsAuditedAndDoesNotOverwrite() {
+    ModelVersion original =
+        fx.artifacts.version("conflict", 1, VerificationStatus.PASSED, List.of());
+    fx.publish(original);
+    fx.awaitVersion("conflict", 1);
+    ModelVersion other = ModelVersion.newBuilder(original).setMethod("something-else").build();
+    fx.publish(other);
+    fx.publish(fx.artifacts.version("conflict", 2, VerificationStatus.PASSED, List.of()));
+    fx.awaitVersion("conflict", 2);
+
+    JsonNode v1 = fx.http.get("/api/models/conflict/versions/1").json();
+    assertEquals("train", v1.get("method").asText(), "the stored version is kept");
+    JsonNode audit = fx.http.get("/api/audit?modelId=conflict&action=version.conflict").json();
+    assertEquals(1, audit.get("total").asInt());
+    assertEquals(1, audit.get("items").get(0).get("version").asInt());
+  }
+
+  @Test
+  void aVersionWhoseArtifactDoesNotMatchIsStoredUnverifiedAndAudited() throws Exception {
+    Artifact good = fx.artifacts.write(300);
+    Artifact wrongHash = new Artifact(good.getUri(), "0".repeat(64), good.getSizeBytes());
+    Artifact missing =
+        new Artifact(tempDir.resolve("nope.params").toUri().toString(), "a".repeat(64), 10L);
+    Artifact tampered = fx.artifacts.write(400);
+    Files.write(Artifacts.path(tampered), new byte[400]);
+    fx.publish(fx.artifacts.version("bad", 1, VerificationStatus.PASSED, List.of(), wrongHash));
+    fx.publish(fx.artifacts.version("bad", 2, VerificationStatus.PASSED, List.of(), missing));
+    fx.publish(fx.artifacts.version("bad", 3, VerificationStatus.PASSED, List.of(), tampered));
+    fx.awaitVersion("bad", 3);
+
+    for (int version = 1; version <= 3; version++) {
+      JsonNode artifact = fx.http.get("/api/models/bad/versions/" + version).json().get("artifact");
+      assertFalse(artifact.get("verified").asBoolean(), "version " + version);
+      assertTrue(artifact.get("downloadUrl").isNull(), "version " + version);
+    }
+    assertTrue(
+        fx.http
+            .get("/api/models/bad/versions/1")
+            .json()
+            .get("artifact")
+            .get("problem")
+            .asText()
+            .contains("sha256 mismatch"));
+    assertTrue(
+        fx.http
+            .get("/api/models/bad/versions/2")
+            .json()
+            .get("artifact")
+            .get("problem")
+            .asText()
+            .contains("not found"));
+    assertEquals(
+        3,
+        fx.http
+            .get("/api/audit?modelId=bad&action=artifact.unverified")
+            .json()
+            .get("total")
+            .asInt());
+    assertEquals(409, fx.http.get("/api/models/bad/versions/1/artifact").status());
+  }
+
+  @Test
+  void skipsUndecodableRecordsAndKeepsConsuming() {
+    fx.publishRaw(fx.topics.names.modelVersions(), "junk", new byte[] {1, 2, 3, 4});
+    fx.publish(fx.artifacts.version("after-junk", 1, VerificationStatus.PASSED, List.of()));
+    fx.awaitVersion("after-junk", 1);
+    JsonNode audit = fx.http.get("/api/audit?action=record.undecodable").json();
+    assertTrue(audit.get("total").asInt() >= 1);
+    assertEquals(
+        fx.topics.names.modelVersions(),
+        audit.get("items").get(0).get("details").get("topic").asText());
+  }
+
+  @Test
+  void buildsEachRequestsReceiptHistoryOnce() {
+    Instant t0 = Instant.parse("2026-02-01T10:00:00Z");
+    RequestReceipt accepted =
+        RequestReceipt.newBuilder()
+            .setRequestId("req-hist")
+            .setStatus(ReceiptStatus.ACCEPTED)
+            .setAt(t0)
+            .build();
+    RequestReceipt batched =
+        RequestReceipt.newBuilder()
+            .setRequestId("req-hist")
+            .setStatus(ReceiptStatus.BATCHED)
+            .setModelId("hist")
+            .setBatchId("b-1")
+            .setAt(t0.plusSeconds(5))
+            .build();
+    RequestReceipt applied =
+        RequestReceipt.newBuilder()
+            .setRequestId("req-hist")
+            .setStatus(ReceiptStatus.APPLIED)
+            .setModelId("hist")
+            .setBatchId("b-1")
+            .setModelVersion(2)
+            .setAt(t0.plusSeconds(60))
+            .build();
+    fx.publish(accepted);
+    fx.publish(batched);
+    fx.publish(batched);
+    fx.publish(applied);
+    RegistryFixture.await(
+        "the APPLIED receipt",
+        () -> {
+          Http.Response r = fx.http.get("/api/requests/req-hist");
+          return r.status() == 200 && "APPLIED".equals(r.json().get("latestStatus").asText());
+        });
+    JsonNode request = fx.http.get("/api/requests/req-hist").json();
+    assertEquals(3, request.get("receipts").size(), "the redelivered BATCHED is stored once");
+    assertEquals("ACCEPTED", request.get("receipts").get(0).get("status").asText());
+    JsonNode model = request.get("models").get(0);
+    assertEquals("hist", model.get("modelId").asText());
+    assertEquals(2, model.get("firstExcludingVersion").asInt());
+    assertFalse(model.get("versionIngested").asBoolean(), "version 2 has not arrived yet");
+  }
+
+  @Test
+  void exposesIngestMetrics() {
+    fx.publish(fx.artifacts.version("metered", 1, VerificationStatus.PASSED, List.of()));
+    fx.awaitVersion("metered", 1);
+    String scrape = fx.http.get("/metrics").body();
+    assertTrue(scrape.contains("lethe_registry_versions_ingested_total{"), scrape);
+    assertTrue(scrape.contains("lethe_registry_ingest_lag_seconds"), scrape);
+    assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics are bound");
+  }
+
+  private static double metric(String prefix) {
+    return fx.http
+        .get("/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+}

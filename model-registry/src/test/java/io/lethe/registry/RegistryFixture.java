@@ -1,0 +1,132 @@
+package io.lethe.registry;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.kafka.AvroSerdes;
+import io.lethe.kafka.EmbeddedKafka;
+import io.lethe.kafka.LetheTopics;
+import io.lethe.kafka.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One in-JVM Kafka broker and one registry (embedded PostgreSQL) for a test class, with a producer
+ * that publishes real Avro records on a topic prefix of its own.
+ */
+final class RegistryFixture implements AutoCloseable {
+  static final String TOKEN = "test-admin-token";
+
+  final EmbeddedKafka kafka;
+  final LetheTopics topics;
+  final ModelRegistryApp app;
+  final Http http;
+  final Artifacts artifacts;
+  private final KafkaProducer<String, byte[]> producer;
+
+  RegistryFixture(Path tempDir, String signingKey) {
+    kafka = EmbeddedKafka.start();
+    try {
+      TopicNames names =
+          TopicNames.DEFAULTS.withPrefix("t" + UUID.randomUUID().toString().substring(0, 8) + ".");
+      kafka.createTopics(names, 1);
+      topics = new LetheTopics(names, AvroSerdes.embedded());
+      app =
+          ModelRegistryApp.start(
+              RegistryConfig.builder()
+                  .bootstrapServers(kafka.bootstrapServers())
+                  .topics(names)
+                  .serdes(AvroSerdes.embedded())
+                  .httpHost("127.0.0.1")
+                  .httpPort(0)
+                  .adminToken(TOKEN)
+                  .signingKey(signingKey)
+                  .consumerGroupId("registry-test-" + UUID.randomUUID())
+                  .build());
+      http = new Http(app.baseUrl());
+      artifacts = new Artifacts(tempDir);
+      producer =
+          new KafkaProducer<>(
+              Map.of(
+                  ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  kafka.bootstrapServers(),
+                  ProducerConfig.ACKS_CONFIG,
+                  "all"),
+              new StringSerializer(),
+              new ByteArraySerializer());
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  void publish(ModelVersion version) {
+    byte[] bytes =
+        topics
+            .modelVersions
+            .valueSerde()
+            .serializer()
+            .serialize(topics.names.modelVersions(), version);
+    publishRaw(topics.names.modelVersions(), version.getModelId(), bytes);
+  }
+
+  void publish(RequestReceipt receipt) {
+    byte[] bytes =
+        topics
+            .requestReceipts
+            .valueSerde()
+            .serializer()
+            .serialize(topics.names.requestReceipts(), receipt);
+    publishRaw(topics.names.requestReceipts(), receipt.getRequestId(), bytes);
+  }
+
+  void publishRaw(String topic, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish to " + topic, e);
+    }
+  }
+
+  /** Waits until the registry serves {@code version} of {@code modelId}. */
+  void awaitVersion(String modelId, int version) {
+    await(
+        "version " + version + " of " + modelId,
+        () -> http.get("/api/models/" + modelId + "/versions/" + version).status() == 200);
+  }
+
+  static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted waiting for " + what);
+      }
+    }
+    fail("timed out waiting for " + what);
+  }
+
+  @Override
+  public void close() {
+    try {
+      producer.close(Duration.ofSeconds(5));
+      app.close();
+    } finally {
+      kafka.close();
+    }
+  }
+}
