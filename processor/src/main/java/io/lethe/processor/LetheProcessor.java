@@ -4,12 +4,14 @@ import io.lethe.kafka.LetheTopics;
 import io.lethe.processor.topology.DeletionStreamsApp;
 import io.lethe.processor.topology.TopologySettings;
 import io.lethe.processor.worker.ArtifactStore;
+import io.lethe.processor.worker.Onboarding;
 import io.lethe.processor.worker.Unlearner;
 import io.lethe.processor.worker.UnlearningWorker;
 import io.lethe.processor.worker.WorkerListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The processor service: the deletion-request topology and the unlearning worker, started and
@@ -46,12 +48,18 @@ public final class LetheProcessor implements AutoCloseable {
     }
   }
 
+  private final Settings settings;
+  private final LetheTopics topics;
+  private final Unlearner unlearner;
   private final DeletionStreamsApp streams;
   private final UnlearningWorker worker;
   private final ArtifactStore artifacts;
 
   public LetheProcessor(
       Settings settings, LetheTopics topics, Unlearner unlearner, WorkerListener listener) {
+    this.settings = settings;
+    this.topics = topics;
+    this.unlearner = unlearner;
     this.artifacts = new ArtifactStore(settings.artifactDir());
     this.streams =
         new DeletionStreamsApp(
@@ -71,7 +79,18 @@ public final class LetheProcessor implements AutoCloseable {
             listener);
   }
 
-  public void start(Duration timeout) {
+  /**
+   * Trains the first version of every model that has none (with progress lines), then starts the
+   * topology and the worker.
+   */
+  public void start(Duration timeout, Consumer<String> progress) {
+    Onboarding.ensureInitialVersions(
+        settings.bootstrapServers(),
+        topics,
+        unlearner,
+        artifacts,
+        settings.workerId() + "-onboarding",
+        progress);
     streams.start(timeout);
     worker.start();
   }

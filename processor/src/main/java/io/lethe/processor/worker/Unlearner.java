@@ -16,6 +16,12 @@ public interface Unlearner {
   /** The model's training data for lineage, and its number of classes, for validation. */
   ModelFacts facts(String modelId);
 
+  /** The models this unlearner manages. */
+  java.util.List<String> modelIds();
+
+  /** Trains a model's first version; {@code progress} receives human-readable lines. */
+  Outcome trainInitial(String modelId, java.util.function.Consumer<String> progress);
+
   /**
    * @param before what the current version already excludes
    * @param after what the new version must exclude (before + this batch)

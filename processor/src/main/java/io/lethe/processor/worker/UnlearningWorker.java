@@ -8,6 +8,7 @@ import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.UnlearningBatch;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.topology.Receipts;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,14 @@ public final class UnlearningWorker implements AutoCloseable {
   private final WorkerListener listener;
   // One thread for all engine work: DJL allows one GradientCollector at a time.
   private final ExecutorService engine =
-      Executors.newSingleThreadExecutor(r -> new Thread(r, "lethe-unlearning"));
+      Executors.newSingleThreadExecutor(
+          r ->
+              new Thread(
+                  () -> {
+                    Devices.prepareThread();
+                    r.run();
+                  },
+                  "lethe-unlearning"));
   private final Thread loop;
   private volatile boolean running = true;
   private KafkaConsumer<String, UnlearningBatch> consumer;

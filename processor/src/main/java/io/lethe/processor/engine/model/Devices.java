@@ -2,6 +2,7 @@ package io.lethe.processor.engine.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Picks the device: the first GPU when the DJL engine sees one (CUDA natives present), else the
@@ -24,6 +25,19 @@ public final class Devices {
     ensureOffline();
     Engine engine = Engine.getInstance();
     return engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+  }
+
+  /**
+   * Prepares the calling thread for engine work. PyTorch's grad mode is per thread and DJL turns it
+   * off only on the thread that loaded the engine; on any other thread in-place parameter updates
+   * would fail ("a leaf Variable that requires grad is being used in an in-place operation") and
+   * inference would record graphs. Gradient collectors turn it on and restore it.
+   */
+  public static void prepareThread() {
+    ensureOffline();
+    if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+      JniUtils.setGradMode(false);
+    }
   }
 
   /** {@code cpu} or {@code gpu(N)}. */

@@ -39,6 +39,7 @@ public final class GradientSession implements AutoCloseable {
   private int steps;
 
   private GradientSession(ClassifierModel model, float learningRate, boolean adam) {
+    Devices.prepareThread();
     this.model = model;
     // the trainer's own optimizer is never stepped: the update below replaces it
     this.trainer =

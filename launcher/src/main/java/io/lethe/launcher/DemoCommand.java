@@ -1,0 +1,182 @@
+package io.lethe.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lethe.avro.DeletionRequest;
+import io.lethe.avro.ReceiptStatus;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.topology.BatchPolicy;
+import io.lethe.processor.worker.WorkerListener;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the whole pipeline in one JVM on an embedded broker and database: trains the model, sends
+ * one deletion request of each scope (and two bad records), waits for the new versions and prints
+ * them as the registry serves them.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train a model on MNIST-10k, send deletion requests through the embedded pipeline, and"
+            + " show the new versions from the registry's HTTP API.")
+public final class DemoCommand implements Callable<Integer> {
+  static final String MODEL_ID = "mnist-mlp";
+  private static final Set<ReceiptStatus> FINAL =
+      Set.of(ReceiptStatus.APPLIED, ReceiptStatus.FAILED);
+
+  @Option(names = "--exit", description = "Exit when done instead of serving until Ctrl-C.")
+  boolean exit;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "8081",
+      description = "Registry HTTP port (0 = any free port). Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(
+      names = "--data-dir",
+      description =
+          "Keep the broker, database and artifacts here (default: a temporary directory).")
+  Path dataDir;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "8",
+      description = "Training epochs of the model. Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT4M",
+      description = "How long to wait for the versions (ISO-8601). Default: ${DEFAULT-VALUE}.")
+  Duration timeout;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = dataDir != null ? dataDir : Files.createTempDirectory("lethe-demo-");
+    out.println("Lethe demo: data in " + dir);
+    ManagedModel model = ManagedModel.mnistMlp(MODEL_ID);
+    model = model.withTraining(model.training().withEpochs(epochs));
+    // One request per batch, so each scope gets a version of its own.
+    BatchPolicy oneRequestPerBatch =
+        new BatchPolicy(1, Duration.ofSeconds(2), Duration.ofMinutes(5));
+    try (EmbeddedLethe lethe =
+        EmbeddedLethe.start(
+            dir,
+            List.of(model),
+            oneRequestPerBatch,
+            httpPort,
+            WorkerListener.NONE,
+            line -> out.println("  " + line))) {
+      out.println("Model registry at " + lethe.registryUrl());
+      List<DeletionRequest> requests = DemoRequests.valid(MODEL_ID, Instant.now());
+      for (DeletionRequest r : requests) {
+        out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));
+      }
+      lethe.send(requests);
+      out.println("Sending two bad records: one that is not Avro, one naming an unknown model");
+      lethe.sendRaw("demo-garbage", "{not avro}".getBytes(StandardCharsets.UTF_8));
+      lethe.send(List.of(DemoRequests.unknownModel(Instant.now())));
+      out.println("Waiting for the unlearned versions...");
+      Map<String, RequestReceipt> outcomes =
+          lethe.awaitOutcomes(
+              requests.stream().map(DeletionRequest::getRequestId).toList(),
+              timeout,
+              (id, r) ->
+                  out.printf("  %s %s -> version %s%n", id, r.getStatus(), r.getModelVersion()));
+      printVersions(lethe.registryUrl(), 1 + requests.size());
+      printReceipts(outcomes);
+      boolean allApplied =
+          outcomes.size() == requests.size()
+              && outcomes.values().stream().allMatch(r -> r.getStatus() == ReceiptStatus.APPLIED);
+      if (!exit) {
+        out.println();
+        out.println("Registry: " + lethe.registryUrl() + "/  (Ctrl-C to stop)");
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      }
+      return allApplied ? 0 : 1;
+    }
+  }
+
+  private static String describe(DeletionRequest r) {
+    return switch (r.getScope()) {
+      case SAMPLES -> r.getSampleIds().size() + " samples of " + r.getModelIds();
+      case SUBJECT -> "every sample of " + r.getSubjectId();
+      case CLASS -> "class " + r.getClassLabels() + " of " + r.getModelIds();
+      default -> r.getScope().toString();
+    };
+  }
+
+  /** Fetches the versions from the registry over HTTP, as any client would, and prints them. */
+  private void printVersions(String baseUrl, int expected) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode items = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(baseUrl + "/api/models/" + MODEL_ID + "/versions?size=50"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      items = json.readTree(response.body()).path("items");
+      if (items.size() >= expected) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    out.println();
+    out.println(
+        "Versions of "
+            + MODEL_ID
+            + " (from GET "
+            + baseUrl
+            + "/api/models/"
+            + MODEL_ID
+            + "/versions):");
+    out.println(VersionTable.render(items == null ? List.of() : toList(items)));
+  }
+
+  private static List<JsonNode> toList(JsonNode array) {
+    List<JsonNode> list = new ArrayList<>();
+    array.forEach(list::add);
+    list.sort((a, b) -> Integer.compare(a.path("version").asInt(), b.path("version").asInt()));
+    return list;
+  }
+
+  private void printReceipts(Map<String, RequestReceipt> outcomes) {
+    out.println("Receipts:");
+    outcomes.forEach(
+        (id, r) ->
+            out.printf(
+                "  %-20s %-8s version %-3s %s%n",
+                id,
+                r.getStatus(),
+                r.getModelVersion(),
+                r.getReason() == null ? "" : r.getReason()));
+  }
+}

@@ -1,0 +1,19 @@
+package io.lethe.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lethe} command line. */
+@Command(
+    name = "lethe",
+    mixinStandardHelpOptions = true,
+    version = "lethe 0.1.0",
+    description = "Continuous machine unlearning driven by Kafka deletion events.",
+    subcommands = {DemoCommand.class})
+public final class LetheCli {
+
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    System.exit(new CommandLine(new LetheCli()).execute(args));
+  }
+}

@@ -1,0 +1,138 @@
+package io.lethe.processor.worker;
+
+import io.lethe.avro.Artifact;
+import io.lethe.avro.ModelSamples;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.TrainingLineage;
+import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.engine.data.SubjectMapping;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every managed model its first version: trains the models that have none in the version log,
+ * and publishes version 1 together with the training lineage (which subject's samples each model
+ * saw) in one transaction, so the topology can resolve SUBJECT requests.
+ */
+public final class Onboarding {
+  private static final Logger log = LoggerFactory.getLogger(Onboarding.class);
+
+  private Onboarding() {}
+
+  /** Returns the ids of the models it trained. */
+  public static List<String> ensureInitialVersions(
+      String bootstrapServers,
+      LetheTopics topics,
+      Unlearner unlearner,
+      ArtifactStore artifacts,
+      String transactionalId,
+      Consumer<String> progress) {
+    List<ModelVersion> trained = new ArrayList<>();
+    try (VersionLog versions = new VersionLog(bootstrapServers, topics.modelVersions)) {
+      versions.catchUp();
+      for (String modelId : unlearner.modelIds()) {
+        if (versions.highestVersion(modelId) > 0) {
+          log.info("Model {} already has versions; not training it again", modelId);
+          continue;
+        }
+        progress.accept("Training " + modelId + " (version 1)...");
+        Unlearner.Outcome outcome = unlearner.trainInitial(modelId, progress);
+        ArtifactStore.ArtifactRef ref = artifacts.put(outcome.weights());
+        artifacts.putManifest(modelId, 1, ForgetLedger.EMPTY.toText());
+        trained.add(
+            ModelVersion.newBuilder()
+                .setModelId(modelId)
+                .setVersion(1)
+                .setStatus(outcome.status())
+                .setFailureReason(outcome.failureReason())
+                .setMethod(outcome.method())
+                .setDevice(outcome.device())
+                .setArtifact(new Artifact(ref.uri(), ref.sha256(), ref.sizeBytes()))
+                .setMetrics(outcome.metrics())
+                .setCreatedAt(Instant.now())
+                .build());
+      }
+    }
+    if (!trained.isEmpty()) {
+      publish(bootstrapServers, topics, unlearner, transactionalId, trained);
+    }
+    return trained.stream().map(ModelVersion::getModelId).toList();
+  }
+
+  private static void publish(
+      String bootstrapServers,
+      LetheTopics topics,
+      Unlearner unlearner,
+      String transactionalId,
+      List<ModelVersion> trained) {
+    Map<String, TrainingLineage> lineage = lineage(unlearner);
+    try (var lineageSerde = topics.trainingLineage.valueSerde();
+        var producer =
+            new KafkaProducer<String, byte[]>(
+                Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
+                new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (TrainingLineage record : lineage.values()) {
+        String topic = topics.trainingLineage.name();
+        producer.send(
+            new ProducerRecord<>(
+                topic, record.getSubjectId(), lineageSerde.serializer().serialize(topic, record)));
+      }
+      for (ModelVersion version : trained) {
+        String topic = topics.modelVersions.name();
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                version.getModelId(),
+                topics.modelVersions.valueSerde().serializer().serialize(topic, version)));
+      }
+      producer.commitTransaction();
+    }
+    log.info(
+        "Published version 1 of {} and the training lineage of {} subjects",
+        trained.stream().map(ModelVersion::getModelId).toList(),
+        lineage.size());
+  }
+
+  /** One record per subject listing every managed model's samples of that subject. */
+  static Map<String, TrainingLineage> lineage(Unlearner unlearner) {
+    Map<String, Map<String, List<Long>>> bySubject = new TreeMap<>();
+    for (String modelId : unlearner.modelIds()) {
+      for (long id : new java.util.TreeSet<>(unlearner.facts(modelId).trainingSampleIds())) {
+        bySubject
+            .computeIfAbsent(SubjectMapping.subjectOf(id), s -> new TreeMap<>())
+            .computeIfAbsent(modelId, m -> new ArrayList<>())
+            .add(id);
+      }
+    }
+    Map<String, TrainingLineage> out = new TreeMap<>();
+    long now = System.currentTimeMillis();
+    bySubject.forEach(
+        (subject, models) -> {
+          List<ModelSamples> entries = new ArrayList<>();
+          models.forEach((modelId, ids) -> entries.add(new ModelSamples(modelId, ids)));
+          out.put(
+              subject,
+              TrainingLineage.newBuilder()
+                  .setSubjectId(subject)
+                  .setModels(entries)
+                  .setUpdatedAt(Instant.ofEpochMilli(now))
+                  .build());
+        });
+    return out;
+  }
+}
