@@ -8,6 +8,12 @@ public interface AliasDao {
 
   Optional<AliasRow> find(String modelId, String alias);
 
+  /**
+   * Serializes changes to one alias: takes a transaction-scoped lock on (model, alias), held until
+   * the transaction ends, whether or not the alias exists yet. Call inside a transaction.
+   */
+  void lock(String modelId, String alias);
+
   /** Like {@link #find} but locks the alias row until the transaction ends. */
   Optional<AliasRow> findForUpdate(String modelId, String alias);
 

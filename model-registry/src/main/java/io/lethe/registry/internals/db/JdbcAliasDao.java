@@ -29,6 +29,17 @@ public final class JdbcAliasDao implements AliasDao {
   }
 
   @Override
+  public void lock(String modelId, String alias) {
+    db.withConnection(
+        c ->
+            Sql.query(
+                c,
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                rs -> Boolean.TRUE,
+                "alias\u001f" + modelId + "\u001f" + alias));
+  }
+
+  @Override
   public Optional<AliasRow> findForUpdate(String modelId, String alias) {
     return db
         .withConnection(

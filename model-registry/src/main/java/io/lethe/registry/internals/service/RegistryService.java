@@ -211,6 +211,7 @@ public final class RegistryService {
         () -> {
           VersionRow target = findVersion(modelId, version);
           checkPromotable(target);
+          aliases.lock(modelId, alias);
           Optional<AliasRow> current = aliases.findForUpdate(modelId, alias);
           if (current.isPresent() && current.get().version() == version) {
             return alias(modelId, alias);
@@ -230,6 +231,7 @@ public final class RegistryService {
     return db.inTransaction(
         () -> {
           requireModel(modelId);
+          aliases.lock(modelId, alias);
           AliasRow current =
               aliases
                   .findForUpdate(modelId, alias)
@@ -257,6 +259,7 @@ public final class RegistryService {
     checkAlias(alias);
     db.inTransaction(
         () -> {
+          aliases.lock(modelId, alias);
           AliasRow current =
               aliases
                   .findForUpdate(modelId, alias)

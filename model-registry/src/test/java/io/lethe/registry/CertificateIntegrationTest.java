@@ -1,0 +1,178 @@
+package io.lethe.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.ReceiptStatus;
+import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.VerificationStatus;
+import io.lethe.registry.internals.cert.Ed25519Signer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deletion certificates over HTTP: issue, verify, tamper, and verify after a restart. */
+class CertificateIntegrationTest {
+  @TempDir static Path tempDir;
+  static RegistryFixture fx;
+  static final String KEY = Ed25519Signer.generate().privateKeyBase64();
+  static ModelVersion v2;
+
+  @BeforeAll
+  static void start() {
+    fx = new RegistryFixture(tempDir, KEY);
+    fx.publish(fx.artifacts.version("cert-m", 1, VerificationStatus.PASSED, List.of()));
+    v2 = fx.artifacts.version("cert-m", 2, VerificationStatus.PASSED, List.of("req-c1"));
+    fx.publish(v2);
+    fx.publish(fx.artifacts.version("cert-m", 3, VerificationStatus.PASSED, List.of("req-c3")));
+    fx.publish(fx.artifacts.version("other-m", 1, VerificationStatus.PASSED, List.of()));
+    fx.publish(fx.artifacts.version("other-m", 2, VerificationStatus.PASSED, List.of("req-c1")));
+    fx.publish(
+        RequestReceipt.newBuilder()
+            .setRequestId("req-c1")
+            .setStatus(ReceiptStatus.APPLIED)
+            .setModelId("cert-m")
+            .setBatchId("batch-cert-m-2")
+            .setModelVersion(2)
+            .setAt(Instant.parse("2026-01-01T02:00:05Z"))
+            .build());
+    fx.publish(
+        RequestReceipt.newBuilder()
+            .setRequestId("req-pending")
+            .setStatus(ReceiptStatus.BATCHED)
+            .setModelId("cert-m")
+            .setAt(Instant.parse("2026-01-01T02:00:05Z"))
+            .build());
+    fx.awaitVersion("cert-m", 3);
+    fx.awaitVersion("other-m", 2);
+    RegistryFixture.await(
+        "the pending receipt", () -> fx.http.get("/api/requests/req-pending").status() == 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  static JsonNode issue(String requestId, String modelId) {
+    Http.Response r = fx.http.get("/api/requests/" + requestId + "/certificate?modelId=" + modelId);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
+  static JsonNode verify(Http http, JsonNode document) {
+    Http.Response r = http.send("POST", "/api/certificates/verify", document.toString(), null);
+    assertEquals(200, r.status(), r.body());
+    return r.json();
+  }
+
+  @Test
+  void namesTheRequestModelFirstExcludingVersionHashAndMetrics() {
+    int issuedBefore = issuedCount();
+    JsonNode doc = issue("req-c1", "cert-m");
+    JsonNode cert = doc.get("certificate");
+    assertEquals("lethe.deletion-certificate/v1", cert.get("type").asText());
+    assertEquals("req-c1", cert.get("requestId").asText());
+    assertEquals("cert-m", cert.get("modelId").asText());
+    assertEquals(2, cert.get("version").asInt());
+    assertEquals(v2.getArtifact().getSha256(), cert.get("artifact").get("sha256").asText());
+    assertEquals("PASSED", cert.get("verification").get("status").asText());
+    assertEquals(
+        v2.getMetrics().getForgetAccuracy(),
+        cert.get("verification").get("metrics").get("forgetAccuracy").asDouble(),
+        1e-12);
+    assertEquals("2026-01-01T02:00:05Z", cert.get("appliedAt").asText());
+    assertTrue(cert.has("issuedAt"));
+    assertEquals("Ed25519", doc.get("algorithm").asText());
+    assertEquals(
+        fx.http.get("/api/certificates/public-key").json().get("keyId").asText(),
+        cert.get("keyId").asText());
+    assertTrue(verify(fx.http, doc).get("valid").asBoolean());
+    assertEquals(issuedBefore + 1, issuedCount(), "each issued certificate is audited");
+  }
+
+  private static int issuedCount() {
+    return fx.http
+        .get("/api/audit?requestId=req-c1&action=certificate.issued")
+        .json()
+        .get("total")
+        .asInt();
+  }
+
+  @Test
+  void anyTamperingIsDetected() {
+    JsonNode doc = issue("req-c1", "cert-m");
+    List<Consumer<ObjectNode>> tampers =
+        List.of(
+            d -> ((ObjectNode) d.get("certificate")).put("version", 3),
+            d -> ((ObjectNode) d.get("certificate")).put("requestId", "req-other"),
+            d -> ((ObjectNode) d.get("certificate").get("artifact")).put("sha256", "0".repeat(64)),
+            d ->
+                ((ObjectNode) d.get("certificate").get("verification").get("metrics"))
+                    .put("forgetAccuracy", 0.0),
+            d -> ((ObjectNode) d.get("certificate")).put("issuedAt", "2030-01-01T00:00:00Z"),
+            d -> ((ObjectNode) d.get("certificate")).put("extra", "claim"),
+            d -> {
+              byte[] sig = java.util.Base64.getDecoder().decode(d.get("signature").asText());
+              sig[5] ^= 1;
+              d.put("signature", java.util.Base64.getEncoder().encodeToString(sig));
+            },
+            d -> d.put("signature", "%%%not-base64%%%"));
+    for (int i = 0; i < tampers.size(); i++) {
+      ObjectNode copy = doc.deepCopy();
+      tampers.get(i).accept(copy);
+      JsonNode result = verify(fx.http, copy);
+      assertFalse(result.get("valid").asBoolean(), "tamper #" + i + ": " + result);
+    }
+    assertTrue(verify(fx.http, doc).get("valid").asBoolean(), "the original still verifies");
+  }
+
+  @Test
+  void formattingAndKeyOrderDoNotMatter() throws Exception {
+    JsonNode doc = issue("req-c1", "cert-m");
+    String pretty = Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+    Http.Response r = fx.http.send("POST", "/api/certificates/verify", pretty, null);
+    assertTrue(r.json().get("valid").asBoolean(), r.body());
+  }
+
+  @Test
+  void aRegistryRestartedWithTheSameKeyStillVerifies() {
+    JsonNode doc = issue("req-c1", "cert-m");
+    RegistryConfig readOnly =
+        RegistryConfig.builder()
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .adminToken("x")
+            .signingKey(KEY)
+            .build();
+    try (ModelRegistryApp same = ModelRegistryApp.start(readOnly)) {
+      assertTrue(verify(new Http(same.baseUrl()), doc).get("valid").asBoolean());
+    }
+  }
+
+  @Test
+  void refusesWhatCannotBeCertified() {
+    Http.Response ambiguous = fx.http.get("/api/requests/req-c1/certificate");
+    assertEquals(400, ambiguous.status(), "applied to two models: name one");
+    assertTrue(ambiguous.json().get("message").asText().contains("other-m"));
+    assertEquals(409, fx.http.get("/api/requests/req-pending/certificate").status());
+    assertEquals(404, fx.http.get("/api/requests/never/certificate").status());
+    assertEquals(409, fx.http.get("/api/requests/req-c1/certificate?modelId=nope").status());
+    for (String body : new String[] {"", "[]", "{\"certificate\": 1}", "{oops"}) {
+      Http.Response r = fx.http.send("POST", "/api/certificates/verify", body, null);
+      assertEquals(400, r.status(), body);
+      assertEquals(400, r.json().get("status").asInt());
+    }
+  }
+}
