@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code lethe_requests_received_total}, {@code lethe_requests_duplicate_total}, {@code
  *       lethe_requests_rejected_total{reason}}
  *   <li>{@code lethe_pending_requests{model}}, {@code
- *       lethe_oldest_pending_request_age_seconds{model}}, {@code lethe_deadline_breaches_total}
+ *       lethe_oldest_pending_request_age_seconds{model}}, {@code
+ *       lethe_pending_deadline_remaining_seconds{model}}, {@code lethe_deadline_breaches_total}
  *   <li>{@code lethe_batch_size{model}} (summary), {@code lethe_batches_closed_total{model,reason}}
  *   <li>{@code lethe_unlearning_duration_seconds{method,device}} (histogram)
  *   <li>{@code lethe_verification_outcomes_total{model,status}}, {@code
@@ -44,6 +45,7 @@ public final class LetheMetrics {
   static final String REQUESTS_REJECTED = "lethe.requests.rejected";
   static final String PENDING_REQUESTS = "lethe.pending.requests";
   static final String OLDEST_PENDING_AGE = "lethe.oldest.pending.request.age";
+  static final String DEADLINE_REMAINING = "lethe.pending.deadline.remaining";
   static final String DEADLINE_BREACHES = "lethe.deadline.breaches";
   static final String BATCH_SIZE = "lethe.batch.size";
   static final String BATCHES_CLOSED = "lethe.batches.closed";
@@ -102,6 +104,8 @@ public final class LetheMetrics {
   /** The values of {@code lethe_batches_closed_total}'s {@code reason} label. */
   static final List<String> BATCH_CLOSE_REASONS =
       List.of("size", "age", "deadline", "flush", "unknown");
+
+  private static final long NONE = Long.MIN_VALUE;
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -188,10 +192,22 @@ public final class LetheMetrics {
    * ({@code null} when none). The age gauge is computed at scrape time.
    */
   public void pendingChanged(String modelId, int pending, Instant oldestPendingSince) {
+    pendingChanged(modelId, pending, oldestPendingSince, null);
+  }
+
+  /**
+   * As {@link #pendingChanged(String, int, Instant)}, with the earliest deadline among the waiting
+   * requests ({@code null} when none has one): {@code lethe_pending_deadline_remaining_seconds}
+   * counts down to it at scrape time.
+   */
+  public void pendingChanged(
+      String modelId, int pending, Instant oldestPendingSince, Instant earliestDeadline) {
     Pending p = pendingOf(modelId);
+    boolean any = pending > 0;
     p.count = Math.max(0, pending);
     p.oldestSinceMillis =
-        pending > 0 && oldestPendingSince != null ? oldestPendingSince.toEpochMilli() : -1;
+        any && oldestPendingSince != null ? oldestPendingSince.toEpochMilli() : -1;
+    p.deadlineMillis = any && earliestDeadline != null ? earliestDeadline.toEpochMilli() : NONE;
   }
 
   public void deadlineBreached(String modelId) {
@@ -292,8 +308,23 @@ public final class LetheMetrics {
               .baseUnit("seconds")
               .tags(tags)
               .register(registry);
+          Gauge.builder(DEADLINE_REMAINING, p, this::deadlineRemainingSeconds)
+              .description(
+                  "Time left until the earliest deadline among the model's waiting requests"
+                      + " (negative: passed; NaN: none has a deadline)")
+              .baseUnit("seconds")
+              .tags(tags)
+              .register(registry);
           return p;
         });
+  }
+
+  private double deadlineRemainingSeconds(Pending p) {
+    long deadline = p.deadlineMillis;
+    if (p.count <= 0 || deadline == NONE) {
+      return Double.NaN;
+    }
+    return (deadline - clock.millis()) / 1000.0;
   }
 
   private double oldestAgeSeconds(Pending p) {
@@ -354,6 +385,7 @@ public final class LetheMetrics {
   private static final class Pending {
     volatile int count;
     volatile long oldestSinceMillis = -1;
+    volatile long deadlineMillis = NONE;
   }
 
   private static final class Quality {

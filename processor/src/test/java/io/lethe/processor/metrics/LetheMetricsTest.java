@@ -99,10 +99,22 @@ class LetheMetricsTest {
     assertHas(
         prometheus.scrape(), "lethe_oldest_pending_request_age_seconds{model=\"mnist-mlp\"} 120.0");
 
+    assertHas(
+        prometheus.scrape(), "lethe_pending_deadline_remaining_seconds{model=\"mnist-mlp\"} NaN");
+    metrics.pendingChanged("mnist-mlp", 4, T0.minusSeconds(30), T0.plusSeconds(3600));
+    assertHas(
+        prometheus.scrape(),
+        "lethe_pending_deadline_remaining_seconds{model=\"mnist-mlp\"} 3510.0");
+    clock.now.set(T0.plusSeconds(3700));
+    assertHas(
+        prometheus.scrape(),
+        "lethe_pending_deadline_remaining_seconds{model=\"mnist-mlp\"} -100.0");
+
     metrics.pendingChanged("mnist-mlp", 0, null);
     String drained = prometheus.scrape();
     assertHas(drained, "lethe_pending_requests{model=\"mnist-mlp\"} 0.0");
     assertHas(drained, "lethe_oldest_pending_request_age_seconds{model=\"mnist-mlp\"} 0.0");
+    assertHas(drained, "lethe_pending_deadline_remaining_seconds{model=\"mnist-mlp\"} NaN");
   }
 
   @Test

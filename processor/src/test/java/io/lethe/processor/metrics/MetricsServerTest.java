@@ -37,7 +37,7 @@ class MetricsServerTest {
       for (String jvmName :
           new String[] {
             "jvm_memory_used_bytes{",
-            "jvm_gc_pause_seconds",
+            "jvm_gc_memory_allocated_bytes_total",
             "jvm_threads_live_threads",
             "jvm_classes_loaded_classes",
             "process_cpu_usage",
