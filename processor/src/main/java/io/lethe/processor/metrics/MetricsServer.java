@@ -1,0 +1,190 @@
+package io.lethe.processor.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code GET /metrics} (the Prometheus text format of a {@link PrometheusMeterRegistry}) and
+ * {@code GET /health} (200 {@code UP} or 503 {@code DOWN}) with the JDK's own HTTP server. Port 0
+ * takes a free port; {@link #port()} tells which.
+ */
+public final class MetricsServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+
+  /** The Prometheus text exposition format, the one every Prometheus version scrapes. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** The processor's default metrics port, as in docker-compose.yml and docs/deployment.md. */
+  public static final int DEFAULT_PORT = 9404;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private MetricsServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Listens on all interfaces at {@code port} (0: a free one), always healthy. */
+  public static MetricsServer start(PrometheusMeterRegistry registry, int port) {
+    return start(registry, new InetSocketAddress(port), () -> true);
+  }
+
+  /**
+   * Listens at {@code address}; {@code /health} answers 200 while {@code healthy} is true, 503
+   * otherwise (for example: the streams application is not RUNNING or REBALANCING).
+   */
+  public static MetricsServer start(
+      PrometheusMeterRegistry registry, InetSocketAddress address, BooleanSupplier healthy) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(healthy, "healthy");
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for metrics on " + address, e);
+    }
+    server.createContext(
+        "/metrics", exchange -> respond(exchange, 200, CONTENT_TYPE, registry::scrape));
+    server.createContext(
+        "/health",
+        exchange -> {
+          boolean up = healthy.getAsBoolean();
+          respond(
+              exchange, up ? 200 : 503, "text/plain; charset=utf-8", () -> up ? "UP\n" : "DOWN\n");
+        });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "lethe-metrics-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.start();
+    MetricsServer started = new MetricsServer(server, executor);
+    log.info("Metrics at http://{}:{}/metrics", address.getHostString(), started.port());
+    return started;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  /**
+   * Binds the JVM and process meters: memory, GC, threads, class loading, CPU, uptime and open file
+   * descriptors ({@code jvm_*}, {@code process_*}, {@code system_*}). Close the result to stop
+   * listening for GC notifications.
+   */
+  public static AutoCloseable bindJvmMetrics(MeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    return gc;
+  }
+
+  /**
+   * Binds a Kafka Streams application's metrics, its embedded clients' included ({@code
+   * kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...). Close the result
+   * before closing the application.
+   */
+  public static KafkaStreamsMetrics bindKafkaStreams(MeterRegistry registry, KafkaStreams streams) {
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
+  /** Binds a plain consumer's metrics (the worker's), tagged with {@code tags}. */
+  public static KafkaClientMetrics bindKafkaClient(
+      MeterRegistry registry, Consumer<?, ?> consumer, Tags tags) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags);
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
+  /**
+   * Binds a plain producer's metrics (the worker's transactional one), tagged with {@code tags}.
+   */
+  public static KafkaClientMetrics bindKafkaClient(
+      MeterRegistry registry, Producer<?, ?> producer, Tags tags) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(producer, tags);
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
+  private interface Body {
+    String get();
+  }
+
+  private static void respond(HttpExchange exchange, int status, String contentType, Body body)
+      throws IOException {
+    try (exchange) {
+      if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      if (!"GET".equals(method) && !"HEAD".equals(method)) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes;
+      int code = status;
+      try {
+        bytes = body.get().getBytes(StandardCharsets.UTF_8);
+      } catch (RuntimeException e) {
+        log.warn("Cannot answer {}", exchange.getRequestURI(), e);
+        bytes = ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+        code = 500;
+        contentType = "text/plain; charset=utf-8";
+      }
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      if ("HEAD".equals(method)) {
+        exchange.sendResponseHeaders(code, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(code, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}
