@@ -1,14 +1,6 @@
 package io.lethe.kafka;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -81,53 +73,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Creates Lethe's topics (idempotent); the lineage topic is compacted. */
   public void createTopics(TopicNames names, int partitions) {
-    List<NewTopic> topics = new ArrayList<>();
-    for (String name : names.all()) {
-      NewTopic topic = new NewTopic(name, partitions, (short) 1);
-      if (name.equals(names.trainingLineage())) {
-        topic.configs(
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      }
-      topics.add(topic);
-    }
-    createTopics(topics);
-  }
-
-  public void createTopics(List<NewTopic> topics) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-      for (NewTopic topic : topics) {
-        try {
-          admin.createTopics(List.of(topic)).all().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
-          }
-        }
-      }
-      awaitMetadata(admin, topics.stream().map(NewTopic::name).toList());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    }
-  }
-
-  /** Topic creation returns before every broker's metadata cache knows the topic; wait for it. */
-  private static void awaitMetadata(Admin admin, List<String> names) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      try {
-        admin.describeTopics(names).allTopicNames().get();
-        if (admin.listTopics().names().get().containsAll(names)) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        // UnknownTopicOrPartition until the metadata arrives
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topics not visible after 30 s: " + names);
-      }
-      Thread.sleep(50);
-    }
+    TopicAdmin.ensureTopics(bootstrapServers(), names, partitions, (short) 1);
   }
 
   @Override

@@ -53,6 +53,12 @@ public final class DemoCommand implements Callable<Integer> {
   int httpPort;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "9404",
+      description = "Processor /metrics port (0 = any free port). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(
       names = "--data-dir",
       description =
           "Keep the broker, database and artifacts here (default: a temporary directory).")
@@ -87,9 +93,14 @@ public final class DemoCommand implements Callable<Integer> {
             List.of(model),
             oneRequestPerBatch,
             httpPort,
+            metricsPort,
             WorkerListener.NONE,
             line -> out.println("  " + line))) {
-      out.println("Model registry at " + lethe.registryUrl());
+      out.println(
+          "Model registry at "
+              + lethe.registryUrl()
+              + ", processor metrics at "
+              + lethe.metricsUrl());
       List<DeletionRequest> requests = DemoRequests.valid(MODEL_ID, Instant.now());
       for (DeletionRequest r : requests) {
         out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));

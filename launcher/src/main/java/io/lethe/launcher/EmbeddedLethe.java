@@ -10,6 +10,7 @@ import io.lethe.kafka.TopicNames;
 import io.lethe.kafka.TopicReader;
 import io.lethe.processor.LetheProcessor;
 import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.metrics.ProcessorMetrics;
 import io.lethe.processor.models.EngineUnlearner;
 import io.lethe.processor.models.ManagedModel;
 import io.lethe.processor.topology.BatchPolicy;
@@ -46,6 +47,7 @@ public final class EmbeddedLethe implements AutoCloseable {
   private final LetheTopics topics;
   private final ModelRegistryApp registry;
   private final LetheProcessor processor;
+  private final ProcessorMetrics metrics;
   private final KafkaProducer<String, byte[]> producer;
 
   private EmbeddedLethe(
@@ -53,23 +55,26 @@ public final class EmbeddedLethe implements AutoCloseable {
       LetheTopics topics,
       ModelRegistryApp registry,
       LetheProcessor processor,
+      ProcessorMetrics metrics,
       KafkaProducer<String, byte[]> producer) {
     this.kafka = kafka;
     this.topics = topics;
     this.registry = registry;
     this.processor = processor;
+    this.metrics = metrics;
     this.producer = producer;
   }
 
   /**
    * Starts everything under {@code dir}; trains the models that have no version yet, reporting
-   * progress lines to {@code progress}.
+   * progress lines to {@code progress}. Ports 0 pick free ones.
    */
   public static EmbeddedLethe start(
       Path dir,
       List<ManagedModel> models,
       BatchPolicy batching,
       int httpPort,
+      int metricsPort,
       WorkerListener listener,
       Consumer<String> progress) {
     LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
@@ -77,6 +82,7 @@ public final class EmbeddedLethe implements AutoCloseable {
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
     ModelRegistryApp registry = null;
     LetheProcessor processor = null;
+    ProcessorMetrics metrics = new ProcessorMetrics();
     try {
       kafka.createTopics(topics.names, 2);
       registry =
@@ -93,11 +99,14 @@ public final class EmbeddedLethe implements AutoCloseable {
               LetheProcessor.Settings.defaults(
                   kafka.bootstrapServers(),
                   dir,
-                  TopologySettings.defaults(engine).withDefaultPolicy(batching)),
+                  TopologySettings.defaults(engine)
+                      .withDefaultPolicy(batching)
+                      .withEvents(metrics.bridge())),
               topics,
               engine,
-              listener);
+              WorkerListener.both(metrics.bridge(), listener));
       processor.start(Duration.ofMinutes(2), progress);
+      metrics.serve(processor, engine.modelIds(), metricsPort);
       var producer =
           new KafkaProducer<String, byte[]>(
               Map.of(
@@ -107,8 +116,9 @@ public final class EmbeddedLethe implements AutoCloseable {
                   true),
               new StringSerializer(),
               new ByteArraySerializer());
-      return new EmbeddedLethe(kafka, topics, registry, processor, producer);
+      return new EmbeddedLethe(kafka, topics, registry, processor, metrics, producer);
     } catch (RuntimeException e) {
+      closeQuietly(metrics);
       if (processor != null) {
         processor.close();
       }
@@ -122,6 +132,11 @@ public final class EmbeddedLethe implements AutoCloseable {
 
   public String registryUrl() {
     return registry.baseUrl();
+  }
+
+  /** Where the processor's Prometheus metrics are served. */
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + metrics.port() + "/metrics";
   }
 
   public String bootstrapServers() {
@@ -176,8 +191,17 @@ public final class EmbeddedLethe implements AutoCloseable {
   @Override
   public void close() {
     producer.close();
+    closeQuietly(metrics);
     processor.close();
     registry.close();
     kafka.close();
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      // closing on the way out; nothing left to do with it
+    }
   }
 }

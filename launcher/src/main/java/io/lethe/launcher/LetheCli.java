@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "lethe 0.1.0",
     description = "Continuous machine unlearning driven by Kafka deletion events.",
-    subcommands = {DemoCommand.class})
+    subcommands = {DemoCommand.class, ProcessorCommand.class, RegistryCommand.class})
 public final class LetheCli {
 
   public static void main(String[] args) {

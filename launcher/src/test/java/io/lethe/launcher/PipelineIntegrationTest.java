@@ -55,6 +55,7 @@ class PipelineIntegrationTest {
             List.of(model),
             new BatchPolicy(1, Duration.ofSeconds(1), Duration.ofMinutes(5)),
             0,
+            0,
             WorkerListener.NONE,
             line -> {});
     requests = DemoRequests.valid(MODEL, Instant.now());

@@ -95,6 +95,11 @@ public final class LetheProcessor implements AutoCloseable {
     worker.start();
   }
 
+  /** The topology's Kafka Streams instance (for metrics binders). */
+  public org.apache.kafka.streams.KafkaStreams kafkaStreams() {
+    return streams.kafkaStreams();
+  }
+
   public ArtifactStore artifacts() {
     return artifacts;
   }

@@ -73,6 +73,7 @@ final class BatchingProcessor implements Processor<String, BatchedRequest, Strin
       close(batch, BatchCloseReason.DEADLINE, now);
     } else {
       open.put(modelId, batch);
+      settings.events().openBatchChanged(modelId, batch);
     }
   }
 
@@ -120,6 +121,8 @@ final class BatchingProcessor implements Processor<String, BatchedRequest, Strin
         batch.getBatchId(),
         batch.getRequests().size(),
         reason);
+    settings.events().batchClosed(batch);
+    settings.events().openBatchChanged(modelId, null);
     context.forward(new Record<>(modelId, new Routed.Batch(batch), now, new RecordHeaders()));
     for (BatchedRequest request : batch.getRequests()) {
       RequestReceipt receipt = Receipts.of(request.getRequestId(), ReceiptStatus.BATCHED, now);

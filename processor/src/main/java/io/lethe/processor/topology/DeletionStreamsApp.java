@@ -89,6 +89,11 @@ public final class DeletionStreamsApp implements AutoCloseable {
     return streams.state();
   }
 
+  /** The running Kafka Streams instance (for metrics binders). */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));

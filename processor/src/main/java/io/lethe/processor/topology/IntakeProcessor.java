@@ -54,6 +54,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
   @Override
   public void process(Record<String, byte[]> record) {
     long now = context.currentSystemTimeMs();
+    settings.events().received();
     DeletionRequest request;
     try {
       if (record.value() == null) {
@@ -74,6 +75,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
     String id = request.getRequestId();
     if (alreadySeen(id, now)) {
       log.info("Request {} is a duplicate; not applied again", id);
+      settings.events().duplicate();
       var receipt = Receipts.of(id, ReceiptStatus.DUPLICATE, now);
       receipt.setReason("request id already accepted");
       forward(record, id, new Routed.Receipt(receipt));
@@ -149,6 +151,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
             .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
             .orElse("?");
     log.warn("Rejected record {} (key {}): {}", where, record.key(), reason);
+    settings.events().rejected(reason);
     Headers headers = new RecordHeaders(record.headers().toArray());
     headers.add(DeletionTopology.HEADER_STAGE, stage.getBytes(StandardCharsets.UTF_8));
     headers.add(DeletionTopology.HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));

@@ -11,17 +11,24 @@ import java.util.Map;
  * @param policies per-model batch limits
  * @param dedupeRetention how long a request id is remembered for deduplication
  * @param punctuateInterval how often (wall clock) open batches are checked for age and deadlines
+ * @param events who hears what the topology does (metrics)
  */
 public record TopologySettings(
     ModelDirectory models,
     BatchPolicy defaultPolicy,
     Map<String, BatchPolicy> policies,
     Duration dedupeRetention,
-    Duration punctuateInterval) {
+    Duration punctuateInterval,
+    TopologyEvents events) {
 
   public static TopologySettings defaults(ModelDirectory models) {
     return new TopologySettings(
-        models, BatchPolicy.DEFAULT, Map.of(), Duration.ofDays(7), Duration.ofSeconds(1));
+        models,
+        BatchPolicy.DEFAULT,
+        Map.of(),
+        Duration.ofDays(7),
+        Duration.ofSeconds(1),
+        TopologyEvents.NONE);
   }
 
   public BatchPolicy policyFor(String modelId) {
@@ -29,6 +36,12 @@ public record TopologySettings(
   }
 
   public TopologySettings withDefaultPolicy(BatchPolicy policy) {
-    return new TopologySettings(models, policy, policies, dedupeRetention, punctuateInterval);
+    return new TopologySettings(
+        models, policy, policies, dedupeRetention, punctuateInterval, events);
+  }
+
+  public TopologySettings withEvents(TopologyEvents value) {
+    return new TopologySettings(
+        models, defaultPolicy, policies, dedupeRetention, punctuateInterval, value);
   }
 }

@@ -14,4 +14,21 @@ public interface WorkerListener {
 
   /** After the version, its receipts and the input offset were committed together. */
   default void committed(UnlearningBatch batch, ModelVersion version) {}
+
+  /** Both listeners, {@code first} first. */
+  static WorkerListener both(WorkerListener first, WorkerListener second) {
+    return new WorkerListener() {
+      @Override
+      public void beforeCommit(UnlearningBatch batch, ModelVersion version) {
+        first.beforeCommit(batch, version);
+        second.beforeCommit(batch, version);
+      }
+
+      @Override
+      public void committed(UnlearningBatch batch, ModelVersion version) {
+        first.committed(batch, version);
+        second.committed(batch, version);
+      }
+    };
+  }
 }

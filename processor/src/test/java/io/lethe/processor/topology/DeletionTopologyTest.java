@@ -59,7 +59,8 @@ class DeletionTopologyTest {
                 "mnist-cnn", new BatchPolicy(1, Duration.ofSeconds(10), Duration.ofMinutes(1)),
                 "mnist-slow", new BatchPolicy(100, Duration.ofHours(1), Duration.ofMinutes(1))),
             Duration.ofHours(1),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            TopologyEvents.NONE);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

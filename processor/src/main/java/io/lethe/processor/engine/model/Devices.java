@@ -13,10 +13,19 @@ public final class Devices {
 
   private Devices() {}
 
-  /** Sets {@code ai.djl.offline=true} unless the property is already set. */
+  /**
+   * Sets {@code ai.djl.offline=true} and one PyTorch intra-op thread ({@code
+   * ai.djl.pytorch.num_threads=1}) unless those properties are already set. One thread, because
+   * these models are small and share the machine with Kafka and PostgreSQL: measured on 2 busy
+   * cores, OpenMP's two spinning threads made training 10-15x slower than one thread. Raise it with
+   * {@code -Dai.djl.pytorch.num_threads=N} on a big machine.
+   */
   public static void ensureOffline() {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
+    }
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", "1");
     }
   }
 

@@ -1,0 +1,66 @@
+package io.lethe.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates Lethe's topics where they are missing, on the embedded broker or a real cluster. */
+public final class TopicAdmin {
+  private TopicAdmin() {}
+
+  /**
+   * Creates every topic of {@code names} that does not exist yet (existing ones are left as they
+   * are); the lineage topic is compacted. Returns once the broker's metadata shows them all.
+   */
+  public static void ensureTopics(
+      String bootstrapServers, TopicNames names, int partitions, short replication) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (String name : names.all()) {
+      NewTopic topic = new NewTopic(name, partitions, replication);
+      if (name.equals(names.trainingLineage())) {
+        topic.configs(
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      }
+      topics.add(topic);
+    }
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      for (NewTopic topic : topics) {
+        try {
+          admin.createTopics(List.of(topic)).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+          }
+        }
+      }
+      awaitMetadata(admin, names.all());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /** Topic creation returns before every broker's metadata cache knows the topic; wait for it. */
+  private static void awaitMetadata(Admin admin, List<String> names) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try {
+        admin.describeTopics(names).allTopicNames().get();
+        if (admin.listTopics().names().get().containsAll(names)) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // UnknownTopicOrPartition until the metadata arrives
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("topics not visible after 30 s: " + names);
+      }
+      Thread.sleep(50);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.lethe.launcher;
+
+import io.lethe.kafka.AvroSerdes;
+import io.lethe.kafka.LetheTopics;
+import io.lethe.kafka.TopicAdmin;
+import io.lethe.kafka.TopicNames;
+import io.lethe.processor.LetheProcessor;
+import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.metrics.ProcessorMetrics;
+import io.lethe.processor.models.EngineUnlearner;
+import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.topology.BatchPolicy;
+import io.lethe.processor.topology.TopologySettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The processor service alone (topology + worker + /metrics), against an existing Kafka. */
+@Command(
+    name = "processor",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the deletion-request topology and the unlearning worker against a Kafka cluster."
+            + " Every option can also be set by the environment variable named in its description.")
+public final class ProcessorCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ProcessorCommand.class);
+
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "${env:LETHE_BOOTSTRAP_SERVERS:-localhost:9092}",
+      description = "Kafka (LETHE_BOOTSTRAP_SERVERS). Default: ${DEFAULT-VALUE}.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry-url",
+      defaultValue = "${env:LETHE_SCHEMA_REGISTRY_URL}",
+      description =
+          "Apicurio Registry core API URL; when set, records use the Confluent wire format"
+              + " (LETHE_SCHEMA_REGISTRY_URL). Default: none (Avro single-object encoding).")
+  String schemaRegistryUrl;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:LETHE_DATA_DIR:-.lethe/processor}",
+      description = "Streams state (LETHE_DATA_DIR). Default: ${DEFAULT-VALUE}.")
+  Path dataDir;
+
+  @Option(
+      names = "--artifact-dir",
+      defaultValue = "${env:LETHE_ARTIFACT_DIR}",
+      description =
+          "Model artifacts, shared with the registry (LETHE_ARTIFACT_DIR). Default: <data-dir>/artifacts.")
+  Path artifactDir;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:LETHE_METRICS_PORT:-9404}",
+      description = "/metrics and /health port (LETHE_METRICS_PORT). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
+  @Option(
+      names = "--models",
+      split = ",",
+      defaultValue = "${env:LETHE_MODELS:-mnist-mlp}",
+      description =
+          "Model ids to manage, MLPs on MNIST-10k (LETHE_MODELS). Default: ${DEFAULT-VALUE}.")
+  List<String> models;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "${env:LETHE_PARTITIONS:-3}",
+      description =
+          "Partitions of the topics it creates when missing (LETHE_PARTITIONS). Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(
+      names = "--replication-factor",
+      defaultValue = "${env:LETHE_REPLICATION_FACTOR:-1}",
+      description =
+          "Replication of the topics it creates (LETHE_REPLICATION_FACTOR). Default: ${DEFAULT-VALUE}.")
+  short replication;
+
+  @Option(
+      names = "--batch-max-requests",
+      defaultValue = "${env:LETHE_BATCH_MAX_REQUESTS:-100}",
+      description =
+          "Close a batch at this many requests (LETHE_BATCH_MAX_REQUESTS). Default: ${DEFAULT-VALUE}.")
+  int batchMaxRequests;
+
+  @Option(
+      names = "--batch-max-age",
+      defaultValue = "${env:LETHE_BATCH_MAX_AGE:-PT10S}",
+      description =
+          "Close a batch when its oldest request is this old (LETHE_BATCH_MAX_AGE). Default: ${DEFAULT-VALUE}.")
+  Duration batchMaxAge;
+
+  @Option(
+      names = "--deadline-margin",
+      defaultValue = "${env:LETHE_DEADLINE_MARGIN:-PT5M}",
+      description =
+          "Close a batch when a deadline is this near (LETHE_DEADLINE_MARGIN). Default: ${DEFAULT-VALUE}.")
+  Duration deadlineMargin;
+
+  @Option(
+      names = "--worker-id",
+      defaultValue = "${env:LETHE_WORKER_ID:-lethe-worker-0}",
+      description =
+          "Stable transactional id of this worker (LETHE_WORKER_ID). Default: ${DEFAULT-VALUE}.")
+  String workerId;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> config = new HashMap<>();
+    if (schemaRegistryUrl != null && !schemaRegistryUrl.isBlank()) {
+      config.put(AvroSerdes.REGISTRY_URL, schemaRegistryUrl);
+    }
+    LetheTopics topics =
+        new LetheTopics(TopicNames.fromConfig(config), AvroSerdes.fromConfig(config));
+    TopicAdmin.ensureTopics(bootstrapServers, topics.names, partitions, replication);
+    EngineUnlearner engine =
+        new EngineUnlearner(
+            models.stream().map(String::trim).map(ManagedModel::mnistMlp).toList(),
+            VerificationPolicy.defaults());
+    LetheProcessor.Settings defaults =
+        LetheProcessor.Settings.defaults(
+            bootstrapServers, dataDir, TopologySettings.defaults(engine));
+    try (ProcessorMetrics metrics = new ProcessorMetrics();
+        LetheProcessor processor =
+            new LetheProcessor(
+                new LetheProcessor.Settings(
+                    bootstrapServers,
+                    defaults.applicationId(),
+                    defaults.workerGroupId(),
+                    workerId,
+                    defaults.stateDir(),
+                    artifactDir != null ? artifactDir : defaults.artifactDir(),
+                    TopologySettings.defaults(engine)
+                        .withDefaultPolicy(
+                            new BatchPolicy(batchMaxRequests, batchMaxAge, deadlineMargin))
+                        .withEvents(metrics.bridge()),
+                    Map.of()),
+                topics,
+                engine,
+                metrics.bridge())) {
+      processor.start(Duration.ofMinutes(5), log::info);
+      metrics.serve(processor, engine.modelIds(), metricsPort);
+      log.info("Processor running; metrics on :{}/metrics", metrics.port());
+      awaitShutdown();
+    }
+    return 0;
+  }
+
+  /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then lets the resources close. */
+  static void awaitShutdown() throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    stop.await();
+  }
+}

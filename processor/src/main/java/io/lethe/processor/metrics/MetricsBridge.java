@@ -1,0 +1,120 @@
+package io.lethe.processor.metrics;
+
+import io.lethe.avro.BatchedRequest;
+import io.lethe.avro.ModelVersion;
+import io.lethe.avro.UnlearningBatch;
+import io.lethe.avro.VerificationMetrics;
+import io.lethe.processor.topology.TopologyEvents;
+import io.lethe.processor.worker.WorkerListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what the topology and the worker report into {@link LetheMetrics}. A request is pending
+ * from the moment it joins a model's open batch until its batch is committed by the worker; the
+ * bridge keeps that count per model (in memory: it restarts at zero with the process).
+ */
+public final class MetricsBridge implements TopologyEvents, WorkerListener {
+  private final LetheMetrics metrics;
+  private final Map<String, UnlearningBatch> open = new HashMap<>();
+  private final Map<String, UnlearningBatch> inFlight = new HashMap<>();
+
+  public MetricsBridge(LetheMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void received() {
+    metrics.requestReceived();
+  }
+
+  @Override
+  public void duplicate() {
+    metrics.requestDuplicate();
+  }
+
+  @Override
+  public void rejected(String reason) {
+    metrics.requestRejected(reason);
+  }
+
+  @Override
+  public synchronized void openBatchChanged(String modelId, UnlearningBatch openBatch) {
+    if (openBatch == null) {
+      open.remove(modelId);
+    } else {
+      open.put(modelId, openBatch);
+    }
+    publishPending(modelId);
+  }
+
+  @Override
+  public synchronized void batchClosed(UnlearningBatch batch) {
+    metrics.batchClosed(
+        batch.getModelId(), batch.getRequests().size(), batch.getCloseReason().name());
+    inFlight.put(batch.getBatchId(), batch);
+    publishPending(batch.getModelId());
+  }
+
+  @Override
+  public synchronized void committed(UnlearningBatch batch, ModelVersion version) {
+    inFlight.remove(batch.getBatchId());
+    publishPending(batch.getModelId());
+    Instant now = Instant.now();
+    for (BatchedRequest r : batch.getRequests()) {
+      if (r.getDeadline() != null && r.getDeadline().isBefore(now)) {
+        metrics.deadlineBreached(batch.getModelId());
+      }
+    }
+    if (version == null) {
+      metrics.verificationOutcome(batch.getModelId(), "FAILED");
+      return;
+    }
+    VerificationMetrics m = version.getMetrics();
+    metrics.versionPublished(version.getModelId());
+    metrics.verificationOutcome(version.getModelId(), version.getStatus().name());
+    metrics.unlearningDuration(
+        version.getMethod(), version.getDevice(), Duration.ofMillis(m.getDurationMillis()));
+    metrics.modelQuality(
+        version.getModelId(),
+        orNaN(m.getForgetAccuracy()),
+        orNaN(m.getRetainAccuracy()),
+        orNaN(m.getTestAccuracy()),
+        orNaN(m.getMia()));
+  }
+
+  /** Pending = the open batch plus the closed batches the worker has not committed yet. */
+  private void publishPending(String modelId) {
+    int pending = 0;
+    Instant oldest = null;
+    Instant earliestDeadline = null;
+    List<UnlearningBatch> waiting = new ArrayList<>(inFlight.values());
+    if (open.containsKey(modelId)) {
+      waiting.add(open.get(modelId));
+    }
+    for (UnlearningBatch b : waiting) {
+      if (!b.getModelId().equals(modelId)) {
+        continue;
+      }
+      pending += b.getRequests().size();
+      if (oldest == null || b.getCreatedAt().isBefore(oldest)) {
+        oldest = b.getCreatedAt();
+      }
+      for (BatchedRequest r : b.getRequests()) {
+        if (r.getDeadline() != null
+            && (earliestDeadline == null || r.getDeadline().isBefore(earliestDeadline))) {
+          earliestDeadline = r.getDeadline();
+        }
+      }
+    }
+    metrics.pendingChanged(modelId, pending, oldest, earliestDeadline);
+  }
+
+  private static double orNaN(Double value) {
+    return value == null ? Double.NaN : value;
+  }
+}
