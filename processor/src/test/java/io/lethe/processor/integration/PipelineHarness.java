@@ -1,0 +1,98 @@
+package io.lethe.processor.integration;
+
+import io.lethe.avro.DeletionRequest;
+import io.lethe.avro.DeletionScope;
+import io.lethe.kafka.AvroSerdes;
+import io.lethe.kafka.EmbeddedKafka;
+import io.lethe.kafka.LetheTopics;
+import io.lethe.kafka.TopicNames;
+import io.lethe.processor.LetheProcessor;
+import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.models.EngineUnlearner;
+import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.topology.BatchPolicy;
+import io.lethe.processor.topology.TopologySettings;
+import io.lethe.processor.worker.WorkerListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** One pipeline (topics under a unique prefix) on a shared broker, with a small, fast model. */
+final class PipelineHarness {
+  static final String MODEL = "mnist-mlp";
+
+  final EmbeddedKafka kafka;
+  final LetheTopics topics;
+  final Path dir;
+  final EngineUnlearner engine;
+
+  PipelineHarness(EmbeddedKafka kafka, String prefix, Path dir) {
+    this.kafka = kafka;
+    this.topics = new LetheTopics(TopicNames.DEFAULTS.withPrefix(prefix), AvroSerdes.embedded());
+    this.dir = dir;
+    ManagedModel model = ManagedModel.mnistMlp(MODEL);
+    this.engine =
+        new EngineUnlearner(
+            List.of(model.withTraining(model.training().withEpochs(1))),
+            VerificationPolicy.defaults());
+    kafka.createTopics(topics.names, 2);
+  }
+
+  /** A processor whose every id is derived from the topic prefix, so restarts find their state. */
+  LetheProcessor processor(BatchPolicy batching, WorkerListener listener) {
+    String prefix = topics.names.deletionRequests().replace("lethe.deletion-requests", "");
+    LetheProcessor processor =
+        new LetheProcessor(
+            new LetheProcessor.Settings(
+                kafka.bootstrapServers(),
+                prefix + "processor",
+                prefix + "worker-group",
+                prefix + "worker-0",
+                dir.resolve("streams"),
+                dir.resolve("artifacts"),
+                TopologySettings.defaults(engine).withDefaultPolicy(batching),
+                Map.of("commit.interval.ms", 100)),
+            topics,
+            engine,
+            listener);
+    processor.start(Duration.ofMinutes(2), line -> {});
+    return processor;
+  }
+
+  KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  void send(KafkaProducer<String, byte[]> producer, DeletionRequest request) {
+    String topic = topics.deletionRequests.name();
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            request.getRequestId(),
+            topics.deletionRequests.valueSerde().serializer().serialize(topic, request)));
+  }
+
+  static DeletionRequest samples(String id, long... sampleIds) {
+    return DeletionRequest.newBuilder()
+        .setRequestId(id)
+        .setScope(DeletionScope.SAMPLES)
+        .setModelIds(List.of(MODEL))
+        .setSampleIds(java.util.Arrays.stream(sampleIds).boxed().toList())
+        .setRequestedAt(Instant.now())
+        .build();
+  }
+}
