@@ -155,6 +155,14 @@ public final class RegistryService {
       throw RegistryException.gone(
           "the artifact file of " + modelId + " version " + version + " no longer exists");
     }
+    try {
+      if (Files.size(path) != row.artifactSizeBytes()) {
+        throw RegistryException.conflict(
+            "the artifact file of " + modelId + " version " + version + " changed since ingest");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the artifact of " + modelId, e);
+    }
     return new ArtifactFile(modelId, version, path, row.artifactSha256(), row.artifactSizeBytes());
   }
 
