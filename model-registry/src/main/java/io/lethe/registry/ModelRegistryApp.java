@@ -71,8 +71,9 @@ public final class ModelRegistryApp implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Wires the registry over an already-migrated database; starts nothing. {@code owned} are closed
-   * (last first) after everything else on {@link #close()}.
+   * Wires the registry over an already-migrated database; starts nothing ({@link #run()} does). The
+   * registry owns {@code meters} and closes it, then {@code owned} (last first), on {@link
+   * #close()}.
    */
   public ModelRegistryApp(
       RegistryConfig config,

@@ -32,6 +32,7 @@ class AdminApiIntegrationTest {
   @TempDir static Path tempDir;
   static RegistryFixture fx;
   static final List<ModelVersion> purgeModel = new ArrayList<>();
+  static final List<ModelVersion> failedModel = new ArrayList<>();
 
   @BeforeAll
   static void start() {
@@ -60,6 +61,16 @@ class AdminApiIntegrationTest {
     purgeModel.add(fx.artifacts.version("purge-m", 3, VerificationStatus.PASSED, List.of("rB")));
     purgeModel.add(fx.artifacts.version("purge-m", 4, VerificationStatus.PASSED, List.of("rC")));
     purgeModel.forEach(fx::publish);
+    // purge-f: 2 FAILED to erase rX, 3 PASSED erasing it; 4 shares its (content-addressed) file
+    // with 1
+    Artifact shared = fx.artifacts.write(321);
+    failedModel.add(
+        fx.artifacts.version("purge-f", 1, VerificationStatus.PASSED, List.of(), shared));
+    failedModel.add(fx.artifacts.version("purge-f", 2, VerificationStatus.FAILED, List.of("rX")));
+    failedModel.add(fx.artifacts.version("purge-f", 3, VerificationStatus.PASSED, List.of("rX")));
+    failedModel.add(
+        fx.artifacts.version("purge-f", 4, VerificationStatus.PASSED, List.of(), shared));
+    failedModel.forEach(fx::publish);
     String[] requests = {"rA", "rB", "rC"};
     for (int i = 0; i < requests.length; i++) {
       fx.publish(
@@ -74,6 +85,7 @@ class AdminApiIntegrationTest {
     fx.awaitVersion("promo", 5);
     fx.awaitVersion("tags", 3);
     fx.awaitVersion("purge-m", 4);
+    fx.awaitVersion("purge-f", 4);
     RegistryFixture.await("receipts of rC", () -> fx.http.get("/api/requests/rC").status() == 200);
   }
 
@@ -277,6 +289,19 @@ class AdminApiIntegrationTest {
     JsonNode after = fx.http.send("POST", "/api/models/purge-m/purge", null, TOKEN).json();
     assertEquals(List.of(2), versions(after.get("purged")));
     assertFalse(Files.exists(Artifacts.path(purgeModel.get(1).getArtifact())));
+  }
+
+  @Test
+  void aFailedAttemptStillHoldsTheDataAndASharedFileIsKept() {
+    JsonNode report = fx.http.send("POST", "/api/models/purge-f/purge", null, TOKEN).json();
+    assertEquals(List.of(1, 2), versions(report.get("purged")), report.toString());
+    JsonNode v1 = report.get("purged").get(0);
+    assertFalse(v1.get("fileDeleted").asBoolean(), "version 4 still uses the same file");
+    assertTrue(Files.exists(Artifacts.path(failedModel.get(0).getArtifact())));
+    assertTrue(report.get("purged").get(1).get("fileDeleted").asBoolean());
+    assertFalse(Files.exists(Artifacts.path(failedModel.get(1).getArtifact())));
+    assertEquals(200, fx.http.get("/api/models/purge-f/versions/4/artifact").status());
+    assertEquals(410, fx.http.get("/api/models/purge-f/versions/1/artifact").status());
   }
 
   @Test

@@ -138,7 +138,8 @@ class ApiReadIntegrationTest {
             "/api/models/mnist-mlp/versions?since=yesterday",
             "/api/models?page=-1",
             "/api/models?size=100000",
-            "/api/models?size=abc")) {
+            "/api/models?size=abc",
+            "/api/models/mnist-mlp/versions/99999999999")) {
       Http.Response r = fx.http.get(path);
       assertEquals(400, r.status(), path);
       JsonNode error = r.json();
@@ -146,6 +147,22 @@ class ApiReadIntegrationTest {
       assertEquals("Bad Request", error.get("error").asText());
       assertTrue(!r.body().contains("Exception") && !r.body().contains("\tat "), r.body());
     }
+  }
+
+  @Test
+  void unsupportedMethodsGetAJsonError() {
+    for (String method : List.of("DELETE", "PATCH", "POST")) {
+      Http.Response r = fx.http.send(method, "/api/models", "{}", RegistryFixture.TOKEN);
+      assertTrue(r.status() == 404 || r.status() == 405, method + " " + r.status());
+      assertEquals(r.status(), r.json().get("status").asInt());
+    }
+  }
+
+  @Test
+  void servesTheOpenApiDocument() {
+    JsonNode doc = fx.http.get("/openapi.json").json();
+    assertTrue(doc.get("openapi").asText().startsWith("3."));
+    assertTrue(doc.get("paths").has("/api/models/{modelId}/versions/{version}"));
   }
 
   @Test

@@ -22,6 +22,11 @@ final class Artifacts {
 
   Artifacts(Path dir) {
     this.dir = dir;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes random bytes to a content-addressed file and returns its Artifact record. */

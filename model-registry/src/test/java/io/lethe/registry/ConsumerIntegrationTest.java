@@ -10,8 +10,11 @@ import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.VerificationStatus;
+import io.lethe.registry.internals.db.EmbeddedDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,20 +22,61 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The registry's consumer against a real in-JVM Kafka broker and a real PostgreSQL. */
+/**
+ * The registry's consumer against a real in-JVM Kafka broker and a real PostgreSQL, here an
+ * external one (the registry is given its JDBC URL), so the test can also misbehave the database.
+ */
 class ConsumerIntegrationTest {
   @TempDir static Path tempDir;
+  static EmbeddedDatabase postgres;
   static RegistryFixture fx;
 
   @BeforeAll
   static void start() {
-    fx = new RegistryFixture(tempDir, null);
+    postgres = EmbeddedDatabase.start(null);
+    fx = new RegistryFixture(tempDir, null, postgres.jdbcUrl());
   }
 
   @AfterAll
   static void stop() {
-    if (fx != null) {
-      fx.close();
+    try {
+      if (fx != null) {
+        fx.close();
+      }
+    } finally {
+      postgres.close();
+    }
+  }
+
+  @Test
+  void retriesWhatTheDatabaseRefusedAndLosesNothing() throws Exception {
+    sql(
+        "CREATE FUNCTION refuse_flaky() RETURNS trigger AS $$ BEGIN"
+            + " IF NEW.model_id = 'flaky' THEN RAISE EXCEPTION 'database says no'; END IF;"
+            + " RETURN NEW; END; $$ LANGUAGE plpgsql");
+    sql(
+        "CREATE TRIGGER refuse_flaky BEFORE INSERT ON model_versions"
+            + " FOR EACH ROW EXECUTE FUNCTION refuse_flaky()");
+    try {
+      fx.publish(fx.artifacts.version("flaky", 1, VerificationStatus.PASSED, List.of()));
+      fx.publish(fx.artifacts.version("behind-flaky", 1, VerificationStatus.PASSED, List.of()));
+      Thread.sleep(3000);
+      assertEquals(404, fx.http.get("/api/models/flaky/versions/1").status());
+      assertEquals(
+          404,
+          fx.http.get("/api/models/behind-flaky/versions/1").status(),
+          "records behind the refused one wait: per-partition order is kept");
+    } finally {
+      sql("DROP TRIGGER refuse_flaky ON model_versions");
+    }
+    fx.awaitVersion("flaky", 1);
+    fx.awaitVersion("behind-flaky", 1);
+  }
+
+  private static void sql(String statement) throws Exception {
+    try (Connection c = postgres.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statement);
     }
   }
 

@@ -34,6 +34,11 @@ final class RegistryFixture implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
 
   RegistryFixture(Path tempDir, String signingKey) {
+    this(tempDir, signingKey, null);
+  }
+
+  /** With {@code jdbcUrl} set, the registry uses that (external) database instead of its own. */
+  RegistryFixture(Path tempDir, String signingKey, String jdbcUrl) {
     kafka = EmbeddedKafka.start();
     try {
       TopicNames names =
@@ -50,6 +55,7 @@ final class RegistryFixture implements AutoCloseable {
                   .httpPort(0)
                   .adminToken(TOKEN)
                   .signingKey(signingKey)
+                  .jdbcUrl(jdbcUrl)
                   .consumerGroupId("registry-test-" + UUID.randomUUID())
                   .build());
       http = new Http(app.baseUrl());

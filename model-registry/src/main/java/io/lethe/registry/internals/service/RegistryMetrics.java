@@ -16,6 +16,13 @@ public final class RegistryMetrics {
         .description("Seconds between a record's Kafka timestamp and its ingest, last record")
         .baseUnit("seconds")
         .register(registry);
+    // Registered up front so that a scrape shows them (at 0) before the first record arrives.
+    for (String outcome : java.util.List.of("stored", "duplicate", "conflict", "rejected")) {
+      Counter.builder("lethe.registry.versions.ingested")
+          .description("Model versions consumed, by outcome")
+          .tag("outcome", outcome)
+          .register(registry);
+    }
   }
 
   /** Counts a consumed version by outcome: stored, duplicate, conflict or rejected. */

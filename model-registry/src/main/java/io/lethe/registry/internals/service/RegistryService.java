@@ -81,53 +81,65 @@ public final class RegistryService {
   // ---- models and versions ------------------------------------------------------------------
 
   public Page<ModelSummary> models(String search, int page, int size) {
-    checkPage(page, size);
-    String q = search == null || search.isBlank() ? null : search.trim();
-    return new Page<>(
-        versions.listModels(q, page * size, size), page, size, versions.countModels(q));
+    return read(
+        () -> {
+          checkPage(page, size);
+          String q = search == null || search.isBlank() ? null : search.trim();
+          return new Page<>(
+              versions.listModels(q, page * size, size), page, size, versions.countModels(q));
+        });
   }
 
   public Page<VersionRow> versions(
       String modelId, String status, String tag, Instant since, Instant until, int page, int size) {
-    checkPage(page, size);
-    requireModel(modelId);
-    String normalized = null;
-    if (status != null && !status.isBlank()) {
-      normalized = status.trim().toUpperCase(java.util.Locale.ROOT);
-      if (!STATUSES.contains(normalized)) {
-        throw RegistryException.invalid("status must be one of " + STATUSES + ", got " + status);
-      }
-    }
-    if (since != null && until != null && !since.isBefore(until)) {
-      throw RegistryException.invalid("since must be before until");
-    }
-    VersionQuery query =
-        new VersionQuery(
-            modelId,
-            normalized,
-            tag == null || tag.isBlank() ? null : tag,
-            since,
-            until,
-            page * size,
-            size);
-    return new Page<>(versions.list(query), page, size, versions.count(query));
+    return read(
+        () -> {
+          checkPage(page, size);
+          requireModel(modelId);
+          String normalized = null;
+          if (status != null && !status.isBlank()) {
+            normalized = status.trim().toUpperCase(java.util.Locale.ROOT);
+            if (!STATUSES.contains(normalized)) {
+              throw RegistryException.invalid(
+                  "status must be one of " + STATUSES + ", got " + status);
+            }
+          }
+          if (since != null && until != null && !since.isBefore(until)) {
+            throw RegistryException.invalid("since must be before until");
+          }
+          VersionQuery query =
+              new VersionQuery(
+                  modelId,
+                  normalized,
+                  tag == null || tag.isBlank() ? null : tag,
+                  since,
+                  until,
+                  page * size,
+                  size);
+          return new Page<>(versions.list(query), page, size, versions.count(query));
+        });
   }
 
   public VersionDetail version(String modelId, int version) {
-    VersionRow row = findVersion(modelId, version);
-    List<Integer> ancestors = new ArrayList<>();
-    Set<Integer> seen = new HashSet<>(List.of(version));
-    Integer parent = row.parentVersion();
-    while (parent != null && seen.add(parent)) {
-      ancestors.add(parent);
-      parent = versions.find(modelId, parent).map(VersionRow::parentVersion).orElse(null);
-    }
-    List<String> pointing =
-        aliases.list(modelId).stream()
-            .filter(a -> a.version() == version)
-            .map(AliasRow::alias)
-            .toList();
-    return new VersionDetail(row, ancestors, versions.children(modelId, version), pointing);
+    return read(
+        () -> {
+          VersionRow row = findVersion(modelId, version);
+          Map<Integer, Integer> parents = new HashMap<>();
+          versions.listAll(modelId).forEach(v -> parents.put(v.version(), v.parentVersion()));
+          List<Integer> ancestors = new ArrayList<>();
+          Set<Integer> seen = new HashSet<>(List.of(version));
+          Integer parent = row.parentVersion();
+          while (parent != null && seen.add(parent)) {
+            ancestors.add(parent);
+            parent = parents.get(parent);
+          }
+          List<String> pointing =
+              aliases.list(modelId).stream()
+                  .filter(a -> a.version() == version)
+                  .map(AliasRow::alias)
+                  .toList();
+          return new VersionDetail(row, ancestors, versions.children(modelId, version), pointing);
+        });
   }
 
   public ArtifactFile artifact(String modelId, int version) {
@@ -154,6 +166,14 @@ public final class RegistryService {
     if (!Files.isRegularFile(path)) {
       throw RegistryException.gone(
           "the artifact file of " + modelId + " version " + version + " no longer exists");
+    }
+    try {
+      if (Files.size(path) != row.artifactSizeBytes()) {
+        throw RegistryException.conflict(
+            "the artifact file of " + modelId + " version " + version + " changed since ingest");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the artifact of " + modelId, e);
     }
     return new ArtifactFile(modelId, version, path, row.artifactSha256(), row.artifactSizeBytes());
   }
@@ -189,15 +209,21 @@ public final class RegistryService {
   // ---- aliases --------------------------------------------------------------------------------
 
   public List<AliasRow> aliases(String modelId) {
-    requireModel(modelId);
-    return aliases.list(modelId);
+    return read(
+        () -> {
+          requireModel(modelId);
+          return aliases.list(modelId);
+        });
   }
 
   public AliasDetail alias(String modelId, String alias) {
-    checkAlias(alias);
-    requireModel(modelId);
-    return new AliasDetail(
-        aliases.find(modelId, alias).orElse(null), aliases.history(modelId, alias));
+    return read(
+        () -> {
+          checkAlias(alias);
+          requireModel(modelId);
+          return new AliasDetail(
+              aliases.find(modelId, alias).orElse(null), aliases.history(modelId, alias));
+        });
   }
 
   /**
@@ -345,44 +371,47 @@ public final class RegistryService {
    * names, whichever is lower.
    */
   public RequestView request(String requestId) {
-    List<ReceiptRow> history = receipts.forRequest(requestId);
-    List<VersionRow> listing = versions.versionsListingRequest(requestId);
-    if (history.isEmpty() && listing.isEmpty()) {
-      throw RegistryException.notFound("no receipt or version mentions request " + requestId);
-    }
-    Map<String, Integer> first = new TreeMap<>();
-    Map<String, Instant> appliedAt = new HashMap<>();
-    Set<String> models = new TreeSet<>();
-    for (ReceiptRow r : history) {
-      if (r.modelId() != null) {
-        models.add(r.modelId());
-      }
-      if ("APPLIED".equals(r.status()) && r.modelId() != null && r.modelVersion() != null) {
-        first.merge(r.modelId(), r.modelVersion(), Math::min);
-        appliedAt.merge(r.modelId(), r.at(), (a, b) -> a.isBefore(b) ? a : b);
-      }
-    }
-    for (VersionRow v : listing) {
-      models.add(v.modelId());
-      if (!"FAILED".equals(v.status())) {
-        first.merge(v.modelId(), v.version(), Math::min);
-      }
-    }
-    List<ModelExclusion> exclusions = new ArrayList<>();
-    for (String modelId : models) {
-      Integer version = first.get(modelId);
-      Optional<VersionRow> row =
-          version == null ? Optional.empty() : versions.find(modelId, version);
-      exclusions.add(
-          new ModelExclusion(
-              modelId,
-              version,
-              row.isPresent(),
-              row.map(VersionRow::status).orElse(null),
-              appliedAt.getOrDefault(modelId, row.map(VersionRow::createdAt).orElse(null))));
-    }
-    String latest = history.isEmpty() ? null : history.get(history.size() - 1).status();
-    return new RequestView(requestId, latest, history, exclusions);
+    return read(
+        () -> {
+          List<ReceiptRow> history = receipts.forRequest(requestId);
+          List<VersionRow> listing = versions.versionsListingRequest(requestId);
+          if (history.isEmpty() && listing.isEmpty()) {
+            throw RegistryException.notFound("no receipt or version mentions request " + requestId);
+          }
+          Map<String, Integer> first = new TreeMap<>();
+          Map<String, Instant> appliedAt = new HashMap<>();
+          Set<String> models = new TreeSet<>();
+          for (ReceiptRow r : history) {
+            if (r.modelId() != null) {
+              models.add(r.modelId());
+            }
+            if ("APPLIED".equals(r.status()) && r.modelId() != null && r.modelVersion() != null) {
+              first.merge(r.modelId(), r.modelVersion(), Math::min);
+              appliedAt.merge(r.modelId(), r.at(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+          }
+          for (VersionRow v : listing) {
+            models.add(v.modelId());
+            if (!"FAILED".equals(v.status())) {
+              first.merge(v.modelId(), v.version(), Math::min);
+            }
+          }
+          List<ModelExclusion> exclusions = new ArrayList<>();
+          for (String modelId : models) {
+            Integer version = first.get(modelId);
+            Optional<VersionRow> row =
+                version == null ? Optional.empty() : versions.find(modelId, version);
+            exclusions.add(
+                new ModelExclusion(
+                    modelId,
+                    version,
+                    row.isPresent(),
+                    row.map(VersionRow::status).orElse(null),
+                    appliedAt.getOrDefault(modelId, row.map(VersionRow::createdAt).orElse(null))));
+          }
+          String latest = history.isEmpty() ? null : history.get(history.size() - 1).status();
+          return new RequestView(requestId, latest, history, exclusions);
+        });
   }
 
   // ---- purge ----------------------------------------------------------------------------------
@@ -502,11 +531,18 @@ public final class RegistryService {
 
   public Page<AuditEntry> audit(
       String modelId, String requestId, String action, int page, int size) {
-    checkPage(page, size);
-    AuditQuery q =
-        new AuditQuery(
-            blankToNull(modelId), blankToNull(requestId), blankToNull(action), page * size, size);
-    return new Page<>(audit.list(q), page, size, audit.count(q));
+    return read(
+        () -> {
+          checkPage(page, size);
+          AuditQuery q =
+              new AuditQuery(
+                  blankToNull(modelId),
+                  blankToNull(requestId),
+                  blankToNull(action),
+                  page * size,
+                  size);
+          return new Page<>(audit.list(q), page, size, audit.count(q));
+        });
   }
 
   public long appendAudit(AuditEntry entry) {
@@ -514,6 +550,11 @@ public final class RegistryService {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  /** Runs several reads on one connection (a read-only use of a transaction). */
+  private <T> T read(java.util.function.Supplier<T> work) {
+    return db.inTransaction(work);
+  }
 
   public VersionRow findVersion(String modelId, int version) {
     return versions
