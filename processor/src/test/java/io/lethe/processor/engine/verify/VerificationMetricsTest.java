@@ -81,11 +81,23 @@ class VerificationMetricsTest {
     PolicyOutcome withGap = policy.withMaxAvgGap(0.1).evaluate(bad);
     assertTrue(withGap.failedChecks().contains("avg-gap"));
 
-    // 500 samples all still right at 94 % test accuracy: remembered, beyond sampling error (10
+    // 2000 samples all still right at 94 % test accuracy: remembered, beyond sampling error (10
     // would not tell: the exact oracle scores 10/10 more often than not).
     VerificationReport samplesRemembered =
         new VerificationReport(
-            ForgetScope.SAMPLES, 1.0, 0.99, 0.94, 0.5, null, null, null, 10L, null, 500, 900, 0.99);
+            ForgetScope.SAMPLES,
+            1.0,
+            0.99,
+            0.94,
+            0.5,
+            null,
+            null,
+            null,
+            10L,
+            null,
+            2000,
+            900,
+            0.99);
     assertEquals(List.of("forget-accuracy"), policy.evaluate(samplesRemembered).failedChecks());
     VerificationReport samplesForgotten =
         new VerificationReport(
