@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "lethe 0.1.0",
     description = "Continuous machine unlearning driven by Kafka deletion events.",
-    subcommands = {DemoCommand.class, ProcessorCommand.class, RegistryCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ProcessorCommand.class,
+      RegistryCommand.class,
+      PipelineBenchCommand.class
+    })
 public final class LetheCli {
 
   public static void main(String[] args) {

@@ -8,9 +8,7 @@ import io.lethe.processor.topology.TopologyEvents;
 import io.lethe.processor.worker.WorkerListener;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +18,10 @@ import java.util.Map;
  */
 public final class MetricsBridge implements TopologyEvents, WorkerListener {
   private final LetheMetrics metrics;
-  private final Map<String, UnlearningBatch> open = new HashMap<>();
+  private final Map<String, Open> open = new HashMap<>();
   private final Map<String, UnlearningBatch> inFlight = new HashMap<>();
+
+  private record Open(int pending, Instant since, Instant earliestDeadline) {}
 
   public MetricsBridge(LetheMetrics metrics) {
     this.metrics = metrics;
@@ -43,11 +43,12 @@ public final class MetricsBridge implements TopologyEvents, WorkerListener {
   }
 
   @Override
-  public synchronized void openBatchChanged(String modelId, UnlearningBatch openBatch) {
-    if (openBatch == null) {
+  public synchronized void openBatchChanged(
+      String modelId, int pending, Instant since, Instant earliestDeadline) {
+    if (pending == 0) {
       open.remove(modelId);
     } else {
-      open.put(modelId, openBatch);
+      open.put(modelId, new Open(pending, since, earliestDeadline));
     }
     publishPending(modelId);
   }
@@ -89,29 +90,25 @@ public final class MetricsBridge implements TopologyEvents, WorkerListener {
 
   /** Pending = the open batch plus the closed batches the worker has not committed yet. */
   private void publishPending(String modelId) {
-    int pending = 0;
-    Instant oldest = null;
-    Instant earliestDeadline = null;
-    List<UnlearningBatch> waiting = new ArrayList<>(inFlight.values());
-    if (open.containsKey(modelId)) {
-      waiting.add(open.get(modelId));
-    }
-    for (UnlearningBatch b : waiting) {
+    Open o = open.get(modelId);
+    int pending = o == null ? 0 : o.pending();
+    Instant oldest = o == null ? null : o.since();
+    Instant earliestDeadline = o == null ? null : o.earliestDeadline();
+    for (UnlearningBatch b : inFlight.values()) {
       if (!b.getModelId().equals(modelId)) {
         continue;
       }
       pending += b.getRequests().size();
-      if (oldest == null || b.getCreatedAt().isBefore(oldest)) {
-        oldest = b.getCreatedAt();
-      }
+      oldest = earliest(oldest, b.getCreatedAt());
       for (BatchedRequest r : b.getRequests()) {
-        if (r.getDeadline() != null
-            && (earliestDeadline == null || r.getDeadline().isBefore(earliestDeadline))) {
-          earliestDeadline = r.getDeadline();
-        }
+        earliestDeadline = earliest(earliestDeadline, r.getDeadline());
       }
     }
     metrics.pendingChanged(modelId, pending, oldest, earliestDeadline);
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
   }
 
   private static double orNaN(Double value) {

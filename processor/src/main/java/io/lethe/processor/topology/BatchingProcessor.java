@@ -8,7 +8,9 @@ import io.lethe.avro.UnlearningBatch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,17 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one open batch per model (keyed by model id, in a changelogged store so it survives
- * restarts) and closes it on size, on the age of its oldest request, or when its earliest deadline
- * comes near. A wall-clock punctuator checks age and deadlines even when no records arrive, which
- * {@code suppress()} could not.
+ * Keeps one open batch per model (in changelogged stores, so it survives restarts) and closes it on
+ * size, on the age of its oldest request, or when its earliest deadline comes near. A wall-clock
+ * punctuator checks age and deadlines even when no records arrive, which {@code suppress()} could
+ * not. Each request is stored once under {@code modelId|index}; a small header per model carries
+ * the batch's size, age and earliest deadline.
  */
 final class BatchingProcessor implements Processor<String, BatchedRequest, String, Routed> {
   private static final Logger log = LoggerFactory.getLogger(BatchingProcessor.class);
+  private static final StringSerializer KEYS = new StringSerializer();
 
   private final TopologySettings settings;
   private ProcessorContext<String, Routed> context;
-  private KeyValueStore<String, UnlearningBatch> open;
+  private KeyValueStore<String, OpenBatch> open;
+  private KeyValueStore<String, BatchedRequest> pending;
   private KeyValueStore<String, Long> sequences;
 
   BatchingProcessor(TopologySettings settings) {
@@ -41,6 +46,7 @@ final class BatchingProcessor implements Processor<String, BatchedRequest, Strin
   public void init(ProcessorContext<String, Routed> context) {
     this.context = context;
     this.open = context.getStateStore(DeletionTopology.OPEN_BATCHES_STORE);
+    this.pending = context.getStateStore(DeletionTopology.PENDING_REQUESTS_STORE);
     this.sequences = context.getStateStore(DeletionTopology.SEQUENCE_STORE);
     context.schedule(
         settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeDueBatches);
@@ -50,81 +56,87 @@ final class BatchingProcessor implements Processor<String, BatchedRequest, Strin
   public void process(Record<String, BatchedRequest> record) {
     String modelId = record.key();
     long now = context.currentSystemTimeMs();
-    UnlearningBatch batch = open.get(modelId);
+    OpenBatch batch = open.get(modelId);
     if (batch == null) {
-      batch =
-          UnlearningBatch.newBuilder()
-              .setBatchId("")
-              .setModelId(modelId)
-              .setRequests(new ArrayList<>())
-              .setCreatedAt(Instant.ofEpochMilli(now))
-              .build();
+      batch = OpenBatch.startedAt(now);
     }
-    List<BatchedRequest> requests = new ArrayList<>(batch.getRequests());
-    if (requests.stream().anyMatch(r -> r.getRequestId().equals(record.value().getRequestId()))) {
-      return; // already in the open batch (a replay after a crash before the commit)
-    }
-    requests.add(record.value());
-    batch.setRequests(requests);
+    BatchedRequest request = record.value();
+    pending.put(OpenBatch.requestKey(modelId, batch.nextIndex()), request);
+    Instant deadline = request.getDeadline();
+    batch = batch.plus(deadline == null ? null : deadline.toEpochMilli());
     BatchPolicy policy = settings.policyFor(modelId);
-    if (requests.size() >= policy.maxRequests()) {
-      close(batch, BatchCloseReason.SIZE, now);
+    if (batch.size() >= policy.maxRequests()) {
+      close(modelId, batch, BatchCloseReason.SIZE, now);
     } else if (deadlineNear(batch, policy, now)) {
-      close(batch, BatchCloseReason.DEADLINE, now);
+      close(modelId, batch, BatchCloseReason.DEADLINE, now);
     } else {
       open.put(modelId, batch);
-      settings.events().openBatchChanged(modelId, batch);
+      settings
+          .events()
+          .openBatchChanged(
+              modelId,
+              batch.size(),
+              Instant.ofEpochMilli(batch.createdAt()),
+              batch.hasDeadline() ? Instant.ofEpochMilli(batch.earliestDeadline()) : null);
     }
   }
 
   private void closeDueBatches(long now) {
-    List<UnlearningBatch> due = new ArrayList<>();
-    List<BatchCloseReason> reasons = new ArrayList<>();
-    try (KeyValueIterator<String, UnlearningBatch> all = open.all()) {
+    Map<String, OpenBatch> due = new java.util.LinkedHashMap<>();
+    Map<String, BatchCloseReason> reasons = new java.util.HashMap<>();
+    try (KeyValueIterator<String, OpenBatch> all = open.all()) {
       while (all.hasNext()) {
-        KeyValue<String, UnlearningBatch> entry = all.next();
-        UnlearningBatch batch = entry.value;
+        KeyValue<String, OpenBatch> entry = all.next();
         BatchPolicy policy = settings.policyFor(entry.key);
-        if (now - batch.getCreatedAt().toEpochMilli() >= policy.maxAge().toMillis()) {
-          due.add(batch);
-          reasons.add(BatchCloseReason.AGE);
-        } else if (deadlineNear(batch, policy, now)) {
-          due.add(batch);
-          reasons.add(BatchCloseReason.DEADLINE);
+        if (now - entry.value.createdAt() >= policy.maxAge().toMillis()) {
+          due.put(entry.key, entry.value);
+          reasons.put(entry.key, BatchCloseReason.AGE);
+        } else if (deadlineNear(entry.value, policy, now)) {
+          due.put(entry.key, entry.value);
+          reasons.put(entry.key, BatchCloseReason.DEADLINE);
         }
       }
     }
-    for (int i = 0; i < due.size(); i++) {
-      close(due.get(i), reasons.get(i), now);
+    due.forEach((modelId, batch) -> close(modelId, batch, reasons.get(modelId), now));
+  }
+
+  private static boolean deadlineNear(OpenBatch batch, BatchPolicy policy, long now) {
+    return batch.hasDeadline()
+        && batch.earliestDeadline() - now <= policy.deadlineMargin().toMillis();
+  }
+
+  private void close(String modelId, OpenBatch header, BatchCloseReason reason, long now) {
+    List<BatchedRequest> requests = new ArrayList<>(header.size());
+    List<String> keys = new ArrayList<>(header.size());
+    try (KeyValueIterator<String, BatchedRequest> it =
+        pending.prefixScan(OpenBatch.requestPrefix(modelId), KEYS)) {
+      while (it.hasNext()) {
+        KeyValue<String, BatchedRequest> entry = it.next();
+        keys.add(entry.key);
+        requests.add(entry.value);
+      }
     }
-  }
-
-  private static boolean deadlineNear(UnlearningBatch batch, BatchPolicy policy, long now) {
-    return batch.getRequests().stream()
-        .map(BatchedRequest::getDeadline)
-        .filter(java.util.Objects::nonNull)
-        .anyMatch(d -> d.toEpochMilli() - now <= policy.deadlineMargin().toMillis());
-  }
-
-  private void close(UnlearningBatch batch, BatchCloseReason reason, long now) {
-    String modelId = batch.getModelId();
+    keys.forEach(pending::delete);
+    open.delete(modelId);
     Long last = sequences.get(modelId);
     long sequence = last == null ? 1 : last + 1;
-    batch.setSequence(sequence);
-    batch.setBatchId(batchId(modelId, sequence));
-    batch.setClosedAt(Instant.ofEpochMilli(now));
-    batch.setCloseReason(reason);
     sequences.put(modelId, sequence);
-    open.delete(modelId);
+    UnlearningBatch batch =
+        UnlearningBatch.newBuilder()
+            .setBatchId(batchId(modelId, sequence))
+            .setModelId(modelId)
+            .setSequence(sequence)
+            .setRequests(requests)
+            .setCreatedAt(Instant.ofEpochMilli(header.createdAt()))
+            .setClosedAt(Instant.ofEpochMilli(now))
+            .setCloseReason(reason)
+            .build();
     log.info(
-        "Closed batch {} with {} request(s) ({})",
-        batch.getBatchId(),
-        batch.getRequests().size(),
-        reason);
+        "Closed batch {} with {} request(s) ({})", batch.getBatchId(), requests.size(), reason);
     settings.events().batchClosed(batch);
-    settings.events().openBatchChanged(modelId, null);
+    settings.events().openBatchChanged(modelId, 0, null, null);
     context.forward(new Record<>(modelId, new Routed.Batch(batch), now, new RecordHeaders()));
-    for (BatchedRequest request : batch.getRequests()) {
+    for (BatchedRequest request : requests) {
       RequestReceipt receipt = Receipts.of(request.getRequestId(), ReceiptStatus.BATCHED, now);
       receipt.setModelId(modelId);
       receipt.setBatchId(batch.getBatchId());

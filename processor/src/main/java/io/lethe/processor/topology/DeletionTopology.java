@@ -1,7 +1,6 @@
 package io.lethe.processor.topology;
 
 import io.lethe.avro.BatchedRequest;
-import io.lethe.avro.UnlearningBatch;
 import io.lethe.kafka.LetheTopics;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,6 +23,7 @@ public final class DeletionTopology {
   static final String DEDUPE_STORE = "request-ids";
   static final String LINEAGE_STORE = "training-lineage";
   static final String OPEN_BATCHES_STORE = "open-batches";
+  static final String PENDING_REQUESTS_STORE = "pending-requests";
   static final String SEQUENCE_STORE = "batch-sequences";
 
   /** Dead-letter headers: which step refused the record, why, and where it came from. */
@@ -50,7 +50,11 @@ public final class DeletionTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(OPEN_BATCHES_STORE),
             Serdes.String(),
-            topics.serdes.serde(UnlearningBatch.class)));
+            new OpenBatch.StoreSerde()));
+    Serde<BatchedRequest> batched = topics.serdes.serde(BatchedRequest.class);
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PENDING_REQUESTS_STORE), Serdes.String(), batched));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SEQUENCE_STORE), Serdes.String(), Serdes.Long()));
@@ -78,7 +82,6 @@ public final class DeletionTopology {
                 DEDUPE_STORE);
     routeReceiptsAndDeadLetters(intake, topics, "intake");
 
-    Serde<BatchedRequest> batched = topics.serdes.serde(BatchedRequest.class);
     KStream<String, Routed> batching =
         intake
             .filter((k, v) -> v instanceof Routed.Resolved, Named.as("resolved"))
@@ -93,6 +96,7 @@ public final class DeletionTopology {
                 () -> new BatchingProcessor(settings),
                 Named.as("batching"),
                 OPEN_BATCHES_STORE,
+                PENDING_REQUESTS_STORE,
                 SEQUENCE_STORE);
     routeReceiptsAndDeadLetters(batching, topics, "batching");
     batching

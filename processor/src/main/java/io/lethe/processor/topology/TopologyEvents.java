@@ -1,6 +1,7 @@
 package io.lethe.processor.topology;
 
 import io.lethe.avro.UnlearningBatch;
+import java.time.Instant;
 
 /** What the topology reports as it goes (metrics); every method defaults to doing nothing. */
 public interface TopologyEvents {
@@ -14,8 +15,12 @@ public interface TopologyEvents {
   /** A record was refused; {@code reason} is the human-readable reason. */
   default void rejected(String reason) {}
 
-  /** A model's open batch changed; {@code openBatch} is null when the model has none open. */
-  default void openBatchChanged(String modelId, UnlearningBatch openBatch) {}
+  /**
+   * A model's open batch changed: {@code pending} requests (0 when it closed), the oldest since
+   * {@code since}, the earliest deadline among them ({@code null} when none has one).
+   */
+  default void openBatchChanged(
+      String modelId, int pending, Instant since, Instant earliestDeadline) {}
 
   default void batchClosed(UnlearningBatch batch) {}
 }

@@ -1,0 +1,89 @@
+package io.lethe.processor.topology;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The fixed-size header of a model's open batch; its requests are stored one by one beside it, so
+ * adding a request writes a few dozen bytes instead of the whole batch again.
+ *
+ * @param nextIndex the index the next request gets (keys stay in arrival order)
+ * @param earliestDeadline epoch millis, or {@link Long#MAX_VALUE} when no request has one
+ */
+record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline) {
+
+  static OpenBatch startedAt(long now) {
+    return new OpenBatch(now, 0, 0, Long.MAX_VALUE);
+  }
+
+  OpenBatch plus(Long deadline) {
+    long earliest = deadline == null ? earliestDeadline : Math.min(earliestDeadline, deadline);
+    return new OpenBatch(createdAt, size + 1, nextIndex + 1, earliest);
+  }
+
+  boolean hasDeadline() {
+    return earliestDeadline != Long.MAX_VALUE;
+  }
+
+  /** Key of the request at {@code index} of {@code modelId}'s open batch. */
+  static String requestKey(String modelId, long index) {
+    return modelId + '|' + String.format("%019d", index);
+  }
+
+  static String requestPrefix(String modelId) {
+    return modelId + '|';
+  }
+
+  /**
+   * A 28-byte serde: version-free on purpose, the store is local state rebuilt from its changelog.
+   */
+  static final class StoreSerde
+      implements Serde<OpenBatch>, Serializer<OpenBatch>, Deserializer<OpenBatch> {
+    private static final int SIZE = 8 + 4 + 8 + 8;
+
+    @Override
+    public byte[] serialize(String topic, OpenBatch b) {
+      if (b == null) {
+        return null;
+      }
+      return ByteBuffer.allocate(SIZE)
+          .putLong(b.createdAt)
+          .putInt(b.size)
+          .putLong(b.nextIndex)
+          .putLong(b.earliestDeadline)
+          .array();
+    }
+
+    @Override
+    public OpenBatch deserialize(String topic, byte[] data) {
+      if (data == null) {
+        return null;
+      }
+      if (data.length != SIZE) {
+        throw new SerializationException("open-batch header of " + data.length + " bytes");
+      }
+      ByteBuffer in = ByteBuffer.wrap(data);
+      return new OpenBatch(in.getLong(), in.getInt(), in.getLong(), in.getLong());
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public Serializer<OpenBatch> serializer() {
+      return this;
+    }
+
+    @Override
+    public Deserializer<OpenBatch> deserializer() {
+      return this;
+    }
+  }
+}
