@@ -61,6 +61,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       description = "Training epochs of the model. Default: ${DEFAULT-VALUE}.")
   int epochs;
 
+  @Option(
+      names = "--commit-interval",
+      defaultValue = "PT0.1S",
+      description =
+          "Kafka Streams commit.interval.ms of the topology (exactly-once default 100 ms). Default: ${DEFAULT-VALUE}.")
+  Duration commitInterval;
+
   @Option(names = "--output", description = "Also write the results as Markdown to this file.")
   Path output;
 
@@ -74,7 +81,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             new BatchPolicy(50, batchAge, Duration.ofMinutes(5)),
             classMethod,
             sampleMethod,
-            epochs);
+            epochs,
+            commitInterval);
     PipelineBenchmark.Result r = new PipelineBenchmark(options, System.out).run();
     String markdown = markdown(r, options);
     System.out.println();
@@ -98,7 +106,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         | end-to-end latency p99 | %.2f s (goal ≤ batch age %.1f s + 3 s = %.1f s) |
         | end-to-end latency max | %.2f s |
         | latency samples | %d requests, one every %s; methods %s (class) / %s (samples); %d training epochs |
-        | throughput records | %,d |
+        | throughput records | %,d; topology commit interval %d ms |
         | measured | %s, %d cores, in-JVM KRaft broker |
         """,
         r.copyPerSecond(),
@@ -115,6 +123,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         o.sampleMethod(),
         o.epochs(),
         r.requests(),
+        o.commitInterval().toMillis(),
         Instant.now(),
         Runtime.getRuntime().availableProcessors());
   }

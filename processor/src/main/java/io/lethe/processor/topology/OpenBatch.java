@@ -31,7 +31,8 @@ record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline
 
   /** Key of the request at {@code index} of {@code modelId}'s open batch. */
   static String requestKey(String modelId, long index) {
-    return modelId + '|' + String.format("%019d", index);
+    String digits = Long.toString(index);
+    return modelId + '|' + "0".repeat(19 - digits.length()) + digits;
   }
 
   static String requestPrefix(String modelId) {
