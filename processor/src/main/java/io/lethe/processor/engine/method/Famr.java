@@ -21,9 +21,18 @@ import java.util.Set;
  * (lambda/2) ||theta - theta_0||^2} anchoring the weights to the original ones. Uses the forget set
  * and the original weights only, no retain data. Takes Adam steps over the forget set until the
  * forget accuracy (checked every {@code checkEvery} steps on a sample of the forget set itself) is
- * at most {@code targetForgetAccuracy} or {@code maxEpochs} are spent. Settings: {@code lambda}
- * (1e-3), {@code lr} (2e-4), {@code batch} (64), {@code maxEpochs} (10), {@code checkEvery} (5),
- * {@code checkSamples} (512), {@code targetForgetAccuracy} (0.0).
+ * at most {@code targetForgetAccuracy} or {@code maxEpochs} are spent. Settings (defaults tuned on
+ * the validation split): {@code lambda} (0.1), {@code optimizer} ({@code sgd} or {@code adam};
+ * sgd), {@code lr} (0.02), {@code batch} (64), {@code maxEpochs} (10), {@code checkEvery} (1),
+ * {@code checkSamples} (512), {@code targetForgetAccuracy} (0.0), {@code uniform} ({@code
+ * remaining}).
+ *
+ * <p>Which uniform: the paper's target is the uniform distribution. Over all classes (setting
+ * {@code uniform=all}) the optimum leaves the forgotten class tied with the others, so the argmax
+ * on forget samples is a coin toss and forget accuracy settles near 1/C (measured: about 12 % on
+ * MNIST). For class forgetting the default is therefore the uniform distribution over the remaining
+ * classes ({@code uniform=remaining}): maximal uncertainty among the classes the model still knows,
+ * and no mass on the forgotten one.
  */
 public final class Famr implements UnlearningMethod {
 
@@ -42,19 +51,31 @@ public final class Famr implements UnlearningMethod {
     checkScope(task);
     long start = System.nanoTime();
     Budget b = task.budget();
-    float lambda = b.getFloat("lambda", 1e-3f);
-    float lr = b.getFloat("lr", 2e-4f);
+    float lambda = b.getFloat("lambda", 0.1f);
+    float lr = b.getFloat("lr", 0.02f);
     int batch = b.getInt("batch", 64);
     int maxEpochs = b.getInt("maxEpochs", 10);
-    int checkEvery = b.getInt("checkEvery", 5);
+    int checkEvery = b.getInt("checkEvery", 1);
     double target = b.getDouble("targetForgetAccuracy", 0.0);
+    String uniform = b.getString("uniform", "remaining");
+    if (!uniform.equals("remaining") && !uniform.equals("all")) {
+      throw new IllegalArgumentException("famr: uniform must be 'remaining' or 'all': " + uniform);
+    }
+    float[] mask = new float[task.original().numClasses()];
+    for (int c = 0; c < mask.length; c++) {
+      mask[c] = uniform.equals("all") || !task.forgetClasses().contains(c) ? 1f : 0f;
+    }
     Dataset forget = task.forget();
     Dataset check = MethodSupport.sample(forget, b.getInt("checkSamples", 512), task.seed() + 3);
     ClassifierModel model = task.original().copy();
     int steps = 0;
     double forgetAccuracy = Double.NaN;
     boolean reached = false;
-    try (GradientSession session = GradientSession.adam(model, lr);
+    String optimizer = b.getString("optimizer", "sgd");
+    try (GradientSession session =
+            optimizer.equals("sgd")
+                ? GradientSession.sgd(model, lr)
+                : GradientSession.adam(model, lr);
         NDManager anchors = model.manager().newSubManager()) {
       List<Parameter> params = session.trainableParameters();
       NDArray[] theta0 = new NDArray[params.size()];
@@ -68,9 +89,10 @@ public final class Famr implements UnlearningMethod {
           int[] idx = Batches.slice(order, from, from + batch);
           try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = model.batch(scope, forget, idx);
+            NDArray m = scope.create(mask);
             session.step(
                 () -> {
-                  NDArray loss = Losses.klUniform(session.forward(x)).mean();
+                  NDArray loss = Losses.klUniformOver(session.forward(x), m).mean();
                   if (lambda > 0) {
                     NDArray anchor = null;
                     for (int i = 0; i < theta0.length; i++) {
@@ -98,7 +120,9 @@ public final class Famr implements UnlearningMethod {
     Map<String, String> notes = new LinkedHashMap<>();
     notes.put("steps", String.valueOf(steps));
     notes.put("lr", String.valueOf(lr));
+    notes.put("optimizer", optimizer);
     notes.put("lambda", String.valueOf(lambda));
+    notes.put("uniform", uniform);
     notes.put("forgetAccuracy", MethodSupport.fmt(forgetAccuracy));
     return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
   }

@@ -74,6 +74,44 @@ final class MethodSupport {
     return total;
   }
 
+  /**
+   * Diagonal Fisher information of the trainable parameters: the mean over mini-batches of {@code
+   * batch} samples of the squared gradient of the mean cross-entropy ({@code batch = 1} gives the
+   * per-sample empirical Fisher). Accumulated on the device, copied out once.
+   */
+  static double[][] fisher(GradientSession session, Dataset data, int batch) {
+    ClassifierModel model = session.model();
+    List<Parameter> params = session.trainableParameters();
+    double[][] out = new double[params.size()][];
+    int batches = 0;
+    try (NDManager accumulator = model.manager().newSubManager()) {
+      NDArray[] acc = new NDArray[params.size()];
+      for (int p = 0; p < acc.length; p++) {
+        NDArray w = params.get(p).getArray();
+        acc[p] = accumulator.zeros(w.getShape(), w.getDataType());
+      }
+      session.zeroGradients();
+      for (int from = 0; from < data.size(); from += batch) {
+        int[] idx = range(from, Math.min(data.size(), from + batch));
+        try (NDManager scope = model.manager().newSubManager()) {
+          NDArray x = model.batch(scope, data, idx);
+          NDArray y = Batches.oneHot(scope, data, idx, model.numClasses());
+          session.backwardOnly(() -> Losses.meanCrossEntropy(session.forward(x), y));
+        }
+        session.accumulateSquaredGradients(acc);
+        batches++;
+      }
+      for (int p = 0; p < acc.length; p++) {
+        float[] v = acc[p].toFloatArray();
+        out[p] = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+          out[p][i] = (double) v[i] / Math.max(1, batches);
+        }
+      }
+    }
+    return out;
+  }
+
   static int[] range(int from, int to) {
     int[] idx = new int[to - from];
     for (int k = 0; k < idx.length; k++) {

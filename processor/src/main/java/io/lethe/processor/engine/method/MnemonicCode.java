@@ -1,14 +1,10 @@
 package io.lethe.processor.engine.method;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.lethe.processor.engine.data.Dataset;
-import io.lethe.processor.engine.model.Batches;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.GradientSession;
-import io.lethe.processor.engine.model.Losses;
 import io.lethe.processor.engine.model.MnemonicCodes;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -30,8 +26,10 @@ import java.util.SplittableRandom;
  * The perturbation scale is searched on fresh code samples: the smallest scale at which the
  * forget-class codes are no longer recognized, times a safety factor.
  *
- * <p>Settings: {@code codeSamples} per class (16), {@code safety} (2.0), {@code topFraction} of
- * each layer's parameters perturbed (0.05), {@code maxScale} (8), {@code searchSteps} (12).
+ * <p>Settings: {@code codeSamples} per class (16), {@code safety} (4.5, tuned on the validation
+ * split), {@code fisherBatch} for the retain codes' Fisher (4; the forget codes' Fisher is per
+ * sample), {@code topFraction} of each layer's parameters perturbed (0.05), {@code maxScale} (8),
+ * {@code searchSteps} (12).
  */
 public final class MnemonicCode implements UnlearningMethod {
 
@@ -59,7 +57,8 @@ public final class MnemonicCode implements UnlearningMethod {
     long start = System.nanoTime();
     Budget b = task.budget();
     int perClass = b.getInt("codeSamples", 16);
-    double safety = b.getDouble("safety", 2.0);
+    double safety = b.getDouble("safety", 4.5);
+    int fisherBatch = b.getInt("fisherBatch", 4);
     double topFraction = b.getDouble("topFraction", 0.05);
     double maxScale = b.getDouble("maxScale", 8);
     int searchSteps = b.getInt("searchSteps", 12);
@@ -80,8 +79,8 @@ public final class MnemonicCode implements UnlearningMethod {
       float[][] forgetGradient;
       try (GradientSession session = GradientSession.sgd(model, 0f)) {
         params = session.trainableParameters();
-        fisherForget = fisher(session, params, forgetCodes);
-        fisherRetain = fisher(session, params, retainCodes);
+        fisherForget = MethodSupport.fisher(session, forgetCodes, 1);
+        fisherRetain = MethodSupport.fisher(session, retainCodes, fisherBatch);
         session.zeroGradients();
         MethodSupport.accumulateGradient(session, forgetCodes, 256);
         forgetGradient = new float[params.size()][];
@@ -179,32 +178,6 @@ public final class MnemonicCode implements UnlearningMethod {
         shape.height(),
         shape.width(),
         model.numClasses());
-  }
-
-  /** Diagonal empirical Fisher: mean over samples of the squared per-sample gradient. */
-  private static double[][] fisher(GradientSession session, List<Parameter> params, Dataset data) {
-    ClassifierModel model = session.model();
-    double[][] sum = new double[params.size()][];
-    session.zeroGradients();
-    for (int i = 0; i < data.size(); i++) {
-      int[] idx = {i};
-      try (NDManager scope = model.manager().newSubManager()) {
-        NDArray x = model.batch(scope, data, idx);
-        NDArray y = Batches.oneHot(scope, data, idx, model.numClasses());
-        session.backwardOnly(() -> Losses.meanCrossEntropy(session.forward(x), y));
-      }
-      for (int p = 0; p < params.size(); p++) {
-        float[] g = GradientSession.gradient(params.get(p));
-        if (sum[p] == null) {
-          sum[p] = new double[g.length];
-        }
-        for (int k = 0; k < g.length; k++) {
-          sum[p][k] += (double) g[k] * g[k] / data.size();
-        }
-      }
-      session.zeroGradients();
-    }
-    return sum;
   }
 
   private static void apply(List<Parameter> params, float[][] w0, float[][] delta, double scale) {

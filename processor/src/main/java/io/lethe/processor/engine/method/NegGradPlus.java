@@ -16,7 +16,9 @@ import java.util.Set;
 /**
  * NegGrad+ (Kurmanji et al. 2023): descend on the retain loss while ascending on the forget loss,
  * {@code alpha * CE(retain) - (1 - alpha) * CE(forget)}, one retain batch and one forget batch per
- * step. Settings: {@code epochs} over the retain set (1), {@code lr} (1e-3), {@code alpha} (0.95),
+ * step. Settings: {@code epochs} over the retain set (1), {@code lr} and {@code alpha} (tuned on
+ * the validation split: CLASS scope 1e-4 and 0.99, where larger steps cost up to 20 points of
+ * retain accuracy; SAMPLES scope 1e-3 and 0.95, where the small step barely moves the model),
  * {@code batch} (64).
  */
 public final class NegGradPlus implements UnlearningMethod {
@@ -37,8 +39,9 @@ public final class NegGradPlus implements UnlearningMethod {
     long start = System.nanoTime();
     Budget b = task.budget();
     int epochs = b.getInt("epochs", 1);
-    float lr = b.getFloat("lr", 1e-3f);
-    float alpha = b.getFloat("alpha", 0.95f);
+    boolean classScope = task.scope() == ForgetScope.CLASS;
+    float lr = b.getFloat("lr", classScope ? 1e-4f : 1e-3f);
+    float alpha = b.getFloat("alpha", classScope ? 0.99f : 0.95f);
     int batch = b.getInt("batch", 64);
     Dataset retain = task.retain();
     Dataset forget = task.forget();

@@ -146,6 +146,22 @@ public final class GradientSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the element-wise square of every trainable parameter's current gradient to {@code
+   * accumulators} (arrays of the parameters' shapes, owned by the caller), then zeroes the
+   * gradients. Stays on the device: no copy to the JVM per call.
+   */
+  public void accumulateSquaredGradients(NDArray[] accumulators) {
+    for (int p = 0; p < trainable.size(); p++) {
+      try (NDManager scope = state.newSubManager()) {
+        NDArray grad = trainable.get(p).getArray().getGradient();
+        grad.attach(scope);
+        accumulators[p].addi(grad.square());
+        grad.subi(grad);
+      }
+    }
+  }
+
   /** A copy of a parameter's current gradient as floats. */
   public static float[] gradient(Parameter parameter) {
     try (NDArray g = parameter.getArray().getGradient()) {
