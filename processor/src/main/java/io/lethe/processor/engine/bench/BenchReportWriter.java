@@ -40,7 +40,7 @@ public final class BenchReportWriter {
     StringBuilder sb = new StringBuilder();
     sb.append(
         "table,method,forget_acc,retain_acc,test_acc,mia,avg_gap,js_divergence,param_distance,"
-            + "time_ms,speedup,forget_size,retain_size,policy,notes\n");
+            + "time_ms,speedup,cpu_ms,cpu_speedup,forget_size,retain_size,policy,notes\n");
     for (BenchmarkRow row : result.rows()) {
       VerificationReport r = row.report();
       sb.append(
@@ -57,6 +57,8 @@ public final class BenchReportWriter {
               num(r.parameterDistance()),
               r.durationMillis() == null ? "" : String.valueOf(r.durationMillis()),
               num(r.speedup()),
+              String.valueOf(row.cpuMillis()),
+              num(row.cpuSpeedup()),
               String.valueOf(r.forgetSetSize()),
               String.valueOf(r.retainSetSize()),
               quote(row.policy()),
@@ -79,7 +81,8 @@ public final class BenchReportWriter {
                 + " (%%), MIA = attack accuracy forget vs unseen (0.5 = chance), Avg Gap = mean"
                 + " |difference| to the retrained oracle over UA, RA, TA, MIA (points), JS ="
                 + " Jensen-Shannon divergence to the oracle's outputs on the forget set (bits),"
-                + " speed-up = oracle retraining time / method time.%s\n\n",
+                + " speed-up = oracle retraining wall time / method wall time; CPU speed-up = the same"
+                + " ratio of process CPU time (robust when other processes share the cores).%s\n\n",
             result.dataset(),
             o.seed(),
             o.architecture().cliName(),
@@ -112,16 +115,16 @@ public final class BenchReportWriter {
       boolean linear = t.getKey().startsWith("linear");
       sb.append("| method | UA | RA | TA | MIA | Avg Gap | JS |")
           .append(linear ? " ‖w−w_r‖/‖w_r‖ |" : "")
-          .append(" time (s) | speed-up | policy |\n");
+          .append(" time (s) | speed-up | CPU speed-up | policy |\n");
       sb.append("|---|---:|---:|---:|---:|---:|---:|")
           .append(linear ? "---:|" : "")
-          .append("---:|---:|---|\n");
+          .append("---:|---:|---:|---|\n");
       for (BenchmarkRow row : rows) {
         VerificationReport r = row.report();
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.2f | %.2f | %.2f | %.3f | %.2f | %.4f |%s %.2f | %s | %s |\n",
+                "| %s | %.2f | %.2f | %.2f | %.3f | %.2f | %.4f |%s %.2f | %s | %.1f× | %s |\n",
                 row.method(),
                 100 * r.forgetAccuracy(),
                 100 * r.retainAccuracy(),
@@ -137,6 +140,7 @@ public final class BenchReportWriter {
                     : "",
                 r.durationMillis() == null ? Double.NaN : r.durationMillis() / 1e3,
                 r.speedup() == null ? "" : String.format(Locale.ROOT, "%.1f×", r.speedup()),
+                row.cpuSpeedup(),
                 row.policy()));
       }
       sb.append('\n');

@@ -1,5 +1,6 @@
 package io.lethe.processor.engine.bench;
 
+import io.lethe.processor.engine.method.Methods;
 import io.lethe.processor.engine.model.Architecture;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +38,9 @@ public record BenchmarkOptions(
 
   public BenchmarkOptions {
     methods = methods == null ? List.of() : List.copyOf(methods);
+    for (String m : methods) {
+      Methods.byName(m); // fails early on a typo, listing the known names
+    }
     if ((images == null) != (labels == null)) {
       throw new IllegalArgumentException("give both --images and --labels, or neither");
     }
