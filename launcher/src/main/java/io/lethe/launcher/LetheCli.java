@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ProcessorCommand.class,
       RegistryCommand.class,
+      BenchCommand.class,
       PipelineBenchCommand.class
     })
 public final class LetheCli {

@@ -13,6 +13,14 @@ public final class Methods {
 
   static {
     REGISTRY.put("retrain", Retrain::new);
+    REGISTRY.put("finetune", FineTune::new);
+    REGISTRY.put("neggrad-plus", NegGradPlus::new);
+    REGISTRY.put("sisa", Sisa::new);
+    REGISTRY.put("muso", Muso::new);
+    REGISTRY.put("mnemonic", MnemonicCode::new);
+    REGISTRY.put("famr", Famr::new);
+    REGISTRY.put("slug", Slug::new);
+    REGISTRY.put("ssd", Ssd::new);
   }
 
   private Methods() {}

@@ -8,12 +8,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.model.Networks.ClassifierNet;
 import java.io.ByteArrayInputStream;
@@ -43,15 +40,15 @@ public final class ClassifierModel implements AutoCloseable {
   private static final int FORMAT = 1;
 
   private final Model model;
-  private final ClassifierNet net;
+  private final Block block;
   private final ModelSpec spec;
   private final ParameterStore inferenceStore;
   private float[] initialHead;
   private boolean closed;
 
-  private ClassifierModel(Model model, ClassifierNet net, ModelSpec spec, float[] initialHead) {
+  private ClassifierModel(Model model, Block block, ModelSpec spec, float[] initialHead) {
     this.model = model;
-    this.net = net;
+    this.block = block;
     this.spec = spec;
     this.initialHead = initialHead;
     this.inferenceStore = new ParameterStore(model.getNDManager(), false);
@@ -64,13 +61,13 @@ public final class ClassifierModel implements AutoCloseable {
   public static ClassifierModel create(ModelSpec spec, long seed) {
     Device device = Devices.pick();
     Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
-    ClassifierNet net = Networks.build(spec, seed);
+    Block net = Networks.buildBlock(spec, seed);
     Model model = Model.newInstance("lethe-" + spec.architecture().cliName(), device);
     try {
       model.setBlock(net);
       net.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape().batch(1));
       ClassifierModel result = new ClassifierModel(model, net, spec, null);
-      result.initialHead = result.headWeights();
+      result.initialHead = spec.isEnsemble() ? new float[0] : result.headWeights();
       return result;
     } catch (RuntimeException e) {
       model.close();
@@ -94,15 +91,16 @@ public final class ClassifierModel implements AutoCloseable {
       int randomFeatures = in.readInt();
       Long mnemonicSeed = in.readBoolean() ? in.readLong() : null;
       float mnemonicNoise = in.readFloat();
+      int shards = in.readInt();
       ModelSpec spec =
           new ModelSpec(
-              architecture, shape, numClasses, randomFeatures, mnemonicSeed, mnemonicNoise);
+              architecture, shape, numClasses, randomFeatures, mnemonicSeed, mnemonicNoise, shards);
       float[] initialHead = new float[in.readInt()];
       for (int i = 0; i < initialHead.length; i++) {
         initialHead[i] = in.readFloat();
       }
       Device device = Devices.pick();
-      ClassifierNet net = Networks.build(spec, 0L);
+      Block net = Networks.buildBlock(spec, 0L);
       Model model = Model.newInstance("lethe-" + architecture.cliName(), device);
       try {
         model.setBlock(net);
@@ -155,11 +153,12 @@ public final class ClassifierModel implements AutoCloseable {
         out.writeLong(spec.mnemonicSeed());
       }
       out.writeFloat(spec.mnemonicNoise());
+      out.writeInt(spec.shards());
       out.writeInt(initialHead.length);
       for (float v : initialHead) {
         out.writeFloat(v);
       }
-      net.saveParameters(out);
+      block.saveParameters(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -201,8 +200,30 @@ public final class ClassifierModel implements AutoCloseable {
     return spec;
   }
 
+  /** The whole network (a {@link ClassifierNet} or an {@link Networks.EnsembleNet}). */
+  public Block block() {
+    return block;
+  }
+
+  /**
+   * The single network with its body and head.
+   *
+   * @throws UnsupportedOperationException for a SISA ensemble, which has no single head
+   */
   public ClassifierNet net() {
-    return net;
+    if (block instanceof ClassifierNet net) {
+      return net;
+    }
+    throw new UnsupportedOperationException(
+        "a SISA ensemble of " + spec.shards() + " members has no single body and head");
+  }
+
+  /** The members of a SISA ensemble, or this model's one network. */
+  public List<ClassifierNet> members() {
+    if (block instanceof Networks.EnsembleNet ensemble) {
+      return ensemble.members();
+    }
+    return List.of((ClassifierNet) block);
   }
 
   public Model djlModel() {
@@ -220,13 +241,13 @@ public final class ClassifierModel implements AutoCloseable {
 
   /** All parameters (trainable and frozen) in block order, with DJL's names. */
   public List<Parameter> parameters() {
-    return new ArrayList<>(net.getParameters().values());
+    return new ArrayList<>(block.getParameters().values());
   }
 
   /** The trainable parameters in block order. */
   public List<Parameter> trainableParameters() {
     List<Parameter> list = new ArrayList<>();
-    for (Parameter p : net.getParameters().values()) {
+    for (Parameter p : block.getParameters().values()) {
       if (p.requiresGradient()) {
         list.add(p);
       }
@@ -237,13 +258,13 @@ public final class ClassifierModel implements AutoCloseable {
   /** The logits of a batch (inference: no training-mode behaviour). */
   public NDArray logits(NDArray batch) {
     checkOpen();
-    return net.forward(inferenceStore, new NDList(batch), false).singletonOrThrow();
+    return block.forward(inferenceStore, new NDList(batch), false).singletonOrThrow();
   }
 
   /** The penultimate features of a batch (inference). */
   public NDArray features(NDArray batch) {
     checkOpen();
-    return net.features(inferenceStore, batch, false);
+    return net().features(inferenceStore, batch, false);
   }
 
   /** Uploads samples {@code idx} of {@code data} into {@code scope} as a (n, c, h, w) batch. */
@@ -251,26 +272,14 @@ public final class ClassifierModel implements AutoCloseable {
     return Batches.images(scope, data, idx, spec.inputShape());
   }
 
-  /** A DJL trainer over this model with the given optimizer; close it after use. */
-  public Trainer newTrainer(Optimizer optimizer) {
-    checkOpen();
-    DefaultTrainingConfig config =
-        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-            .optOptimizer(optimizer)
-            .optDevices(new Device[] {device()});
-    Trainer trainer = model.newTrainer(config);
-    trainer.initialize(spec.inputShape().batch(1));
-    return trainer;
-  }
-
   /** The head weights (classes x features), row-major. */
   public float[] headWeights() {
-    return net.headWeight().getArray().toFloatArray();
+    return net().headWeight().getArray().toFloatArray();
   }
 
   /** Overwrites the head weights (classes x features, row-major). */
   public void setHeadWeights(float[] values) {
-    NDArray w = net.headWeight().getArray();
+    NDArray w = net().headWeight().getArray();
     if (values.length != w.size()) {
       throw new IllegalArgumentException("head has " + w.size() + " weights, got " + values.length);
     }

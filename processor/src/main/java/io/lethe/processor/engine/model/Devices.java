@@ -14,18 +14,21 @@ public final class Devices {
   private Devices() {}
 
   /**
-   * Sets {@code ai.djl.offline=true} and one PyTorch intra-op thread ({@code
-   * ai.djl.pytorch.num_threads=1}) unless those properties are already set. One thread, because
-   * these models are small and share the machine with Kafka and PostgreSQL: measured on 2 busy
-   * cores, OpenMP's two spinning threads made training 10-15x slower than one thread. Raise it with
-   * {@code -Dai.djl.pytorch.num_threads=N} on a big machine.
+   * Sets {@code ai.djl.offline=true}, and PyTorch's intra-op and inter-op thread counts to 1 on
+   * CPU, unless those properties are already set. One thread per op is what these small models
+   * need, and it avoids the OpenMP spin-wait slow-down (tens of times) when the machine's cores are
+   * shared with other busy processes. Must run before the engine starts; every engine entry point
+   * here calls it.
    */
   public static void ensureOffline() {
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
-    }
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", "1");
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("ai.djl.pytorch.num_threads", "1");
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
     }
   }
 

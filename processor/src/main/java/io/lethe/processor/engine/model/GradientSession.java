@@ -1,22 +1,23 @@
 package io.lethe.processor.engine.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * One optimisation run over a model: a DJL {@link Trainer} for the forward pass, one {@link
- * GradientCollector} per step, and an Adam (or SGD) update whose state lives in the session's own
+ * One optimisation run over a model (or one member of a SISA ensemble): a training-mode forward
+ * pass through a {@link ParameterStore} over the model's own arrays, one {@link GradientCollector}
+ * per step (try-with-resources), and an Adam (or SGD) update whose state lives in the session's own
  * {@link NDManager}, freed on {@link #close()} (DJL's optimizers keep their state on the model's
  * manager, which would grow with every session). Each update's temporaries live in a sub-manager
  * closed after the update; the caller allocates its batch arrays in its own {@code newSubManager()}
@@ -29,8 +30,8 @@ public final class GradientSession implements AutoCloseable {
   private static final float EPSILON = 1e-8f;
 
   private final ClassifierModel model;
-  private final Trainer trainer;
-  private final ParameterStore featureStore;
+  private final Block block;
+  private final ParameterStore store;
   private final NDManager state;
   private final List<Parameter> trainable;
   private final Map<String, NDArray[]> moments = new HashMap<>();
@@ -38,27 +39,36 @@ public final class GradientSession implements AutoCloseable {
   private float learningRate;
   private int steps;
 
-  private GradientSession(ClassifierModel model, float learningRate, boolean adam) {
+  private GradientSession(ClassifierModel model, Block block, float learningRate, boolean adam) {
     Devices.prepareThread();
     this.model = model;
-    // the trainer's own optimizer is never stepped: the update below replaces it
-    this.trainer =
-        model.newTrainer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0f)).build());
-    this.featureStore = new ParameterStore(model.manager(), false);
+    this.block = block;
+    this.store = new ParameterStore(model.manager(), false);
     this.state = model.manager().newSubManager();
-    this.trainable = model.trainableParameters();
+    this.trainable = new ArrayList<>();
+    for (Parameter p : block.getParameters().values()) {
+      if (p.requiresGradient()) {
+        trainable.add(p);
+      }
+    }
     this.learningRate = learningRate;
     this.adam = adam;
   }
 
   /** Adam with a fixed learning rate. */
   public static GradientSession adam(ClassifierModel model, float learningRate) {
-    return new GradientSession(model, learningRate, true);
+    return new GradientSession(model, model.block(), learningRate, true);
   }
 
   /** Plain SGD with a fixed learning rate. */
   public static GradientSession sgd(ClassifierModel model, float learningRate) {
-    return new GradientSession(model, learningRate, false);
+    return new GradientSession(model, model.block(), learningRate, false);
+  }
+
+  /** Adam over one member of a SISA ensemble (its forward is the member's alone). */
+  public static GradientSession adamForMember(
+      ClassifierModel model, int member, float learningRate) {
+    return new GradientSession(model, model.members().get(member), learningRate, true);
   }
 
   public ClassifierModel model() {
@@ -71,12 +81,12 @@ public final class GradientSession implements AutoCloseable {
 
   /** Training-mode forward pass (records the graph inside a step). */
   public NDArray forward(NDArray batch) {
-    return trainer.forward(new NDList(batch)).singletonOrThrow();
+    return block.forward(store, new NDList(batch), true).singletonOrThrow();
   }
 
   /** Training-mode penultimate features. */
   public NDArray features(NDArray batch) {
-    return model.net().features(featureStore, batch, true);
+    return ((Networks.ClassifierNet) block).features(store, batch, true);
   }
 
   /**
@@ -95,7 +105,7 @@ public final class GradientSession implements AutoCloseable {
    * with {@link #gradient(Parameter)}, then {@link #zeroGradients()}).
    */
   public float backwardOnly(Supplier<NDArray> loss) {
-    try (GradientCollector collector = trainer.newGradientCollector()) {
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray l = loss.get();
       float value = l.getFloat();
       collector.backward(l);
@@ -137,11 +147,32 @@ public final class GradientSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds the element-wise square of every trainable parameter's current gradient to {@code
+   * accumulators} (arrays of the parameters' shapes, owned by the caller), then zeroes the
+   * gradients. Stays on the device: no copy to the JVM per call.
+   */
+  public void accumulateSquaredGradients(NDArray[] accumulators) {
+    for (int p = 0; p < trainable.size(); p++) {
+      try (NDManager scope = state.newSubManager()) {
+        NDArray grad = trainable.get(p).getArray().getGradient();
+        grad.attach(scope);
+        accumulators[p].addi(grad.square());
+        grad.subi(grad);
+      }
+    }
+  }
+
   /** A copy of a parameter's current gradient as floats. */
   public static float[] gradient(Parameter parameter) {
     try (NDArray g = parameter.getArray().getGradient()) {
       return g.toFloatArray();
     }
+  }
+
+  /** The parameters this session updates, in block order. */
+  public List<Parameter> trainableParameters() {
+    return List.copyOf(trainable);
   }
 
   /** Sets every trainable parameter's gradient to zero. */
@@ -155,10 +186,6 @@ public final class GradientSession implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      trainer.close();
-    } finally {
-      state.close();
-    }
+    state.close();
   }
 }

@@ -27,6 +27,21 @@ public final class Losses {
     return logits.logSoftmax(1).mean(new int[] {1}).neg().sub(logC);
   }
 
+  /**
+   * KL(u_S || p(.|x)) per sample, where u_S is uniform over the classes with {@code mask[c] = 1}:
+   * {@code -log|S| - mean_{c in S} log p_c}.
+   */
+  public static NDArray klUniformOver(NDArray logits, NDArray mask) {
+    float size = mask.sum().getFloat();
+    return logits
+        .logSoftmax(1)
+        .mul(mask)
+        .sum(new int[] {1})
+        .div(size)
+        .neg()
+        .sub((float) Math.log(size));
+  }
+
   /** KL(p || q) per sample for logits of p (teacher) and q (student). */
   public static NDArray kl(NDArray teacherLogits, NDArray studentLogits) {
     NDArray logP = teacherLogits.logSoftmax(1);

@@ -64,7 +64,8 @@ public final class ModelTrainer {
         train.numClasses(),
         features,
         codes ? seed : null,
-        config.mnemonicNoise());
+        config.mnemonicNoise(),
+        1);
   }
 
   /**
@@ -77,6 +78,95 @@ public final class ModelTrainer {
       TrainingConfig config,
       long seed,
       TrainingProgress progress) {
+    try (GradientSession session = GradientSession.adam(model, config.learningRate())) {
+      fit(session, train, config, seed, progress);
+    }
+  }
+
+  /**
+   * Trains a SISA ensemble (Bourtoule et al.): {@code shards} members, member {@code s} trained
+   * only on the samples with {@link #shardOf(long, int)} {@code == s}, each with its own seed.
+   */
+  public static ClassifierModel trainSisa(
+      Architecture architecture,
+      Dataset train,
+      TrainingConfig config,
+      long seed,
+      int shards,
+      TrainingProgress progress) {
+    if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
+      throw new IllegalArgumentException("SISA ensembles are built of MLP or CNN members");
+    }
+    ModelSpec spec = specFor(architecture, train, config, seed).withShards(shards);
+    ClassifierModel model = ClassifierModel.create(spec, seed);
+    try {
+      for (int s = 0; s < shards; s++) {
+        trainMember(model, s, shardData(train, s, shards), config, seed, progress);
+      }
+      return model;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The SISA shard of a sample: a fixed hash of its data subject ({@code id / 10}, see {@link
+   * io.lethe.processor.engine.data.SubjectMapping}) modulo the number of shards, so that all the
+   * samples of one subject sit in one shard.
+   */
+  public static int shardOf(long sampleId, int shards) {
+    long z = (sampleId / 10) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return (int) Math.floorMod(z, (long) shards);
+  }
+
+  /** The samples of {@code data} that fall in shard {@code shard}. */
+  public static Dataset shardData(Dataset data, int shard, int shards) {
+    return data.filterIndices(i -> shardOf(data.id(i), shards) == shard);
+  }
+
+  /**
+   * Re-initializes member {@code member} of an ensemble (fresh weights from {@code seed + member})
+   * and trains it on {@code data} alone.
+   */
+  public static void trainMember(
+      ClassifierModel ensemble,
+      int member,
+      Dataset data,
+      TrainingConfig config,
+      long seed,
+      TrainingProgress progress) {
+    long memberSeed = seed + 1_000_003L * (member + 1);
+    try (ClassifierModel fresh =
+        ClassifierModel.create(ensemble.spec().withShards(1), memberSeed)) {
+      Networks.ClassifierNet target = ensemble.members().get(member);
+      var mine = target.getParameters().values();
+      var theirs = fresh.block().getParameters().values();
+      for (int i = 0; i < mine.size(); i++) {
+        mine.get(i)
+            .getArray()
+            .set(java.nio.FloatBuffer.wrap(theirs.get(i).getArray().toFloatArray()));
+      }
+    }
+    if (data.isEmpty()) {
+      return;
+    }
+    try (GradientSession session =
+        GradientSession.adamForMember(ensemble, member, config.learningRate())) {
+      fit(session, data, config, memberSeed, progress);
+    }
+  }
+
+  private static void fit(
+      GradientSession session,
+      Dataset train,
+      TrainingConfig config,
+      long seed,
+      TrainingProgress progress) {
+    ClassifierModel model = session.model();
     if (train.isEmpty()) {
       throw new IllegalArgumentException("no training data");
     }
@@ -86,7 +176,7 @@ public final class ModelTrainer {
             ? MnemonicCodes.of(model.spec())
             : null;
     SplittableRandom noise = new SplittableRandom(seed * 31 + 7);
-    try (GradientSession session = GradientSession.adam(model, config.learningRate())) {
+    {
       for (int epoch = 1; epoch <= config.epochs(); epoch++) {
         int[] order = DatasetSplit.shuffledIndices(train.size(), seed + epoch);
         double lossSum = 0;

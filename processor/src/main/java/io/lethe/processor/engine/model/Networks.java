@@ -16,6 +16,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Builds the DJL blocks of each architecture. */
@@ -29,7 +31,22 @@ public final class Networks {
 
   private Networks() {}
 
-  /** A fresh, uninitialized network for {@code spec}; {@code seed} drives the random features. */
+  /**
+   * A fresh, uninitialized block for {@code spec}: a {@link ClassifierNet}, or an {@link
+   * EnsembleNet} of {@code spec.shards()} of them; {@code seed} drives the random features.
+   */
+  public static Block buildBlock(ModelSpec spec, long seed) {
+    if (!spec.isEnsemble()) {
+      return build(spec, seed);
+    }
+    List<ClassifierNet> members = new ArrayList<>();
+    for (int s = 0; s < spec.shards(); s++) {
+      members.add(build(spec.withShards(1), seed + s));
+    }
+    return new EnsembleNet(members);
+  }
+
+  /** A fresh, uninitialized single network for {@code spec}. */
   public static ClassifierNet build(ModelSpec spec, long seed) {
     InputShape in = spec.inputShape();
     Block body =
@@ -131,6 +148,54 @@ public final class Networks {
         NDManager manager, DataType dataType, Shape... inputShapes) {
       body.initialize(manager, dataType, inputShapes);
       head.initialize(manager, dataType, body.getOutputShapes(inputShapes));
+    }
+  }
+
+  /**
+   * A SISA ensemble: members trained independently on disjoint shards; the output is the log of the
+   * mean of the members' softmax outputs (log-probabilities, so a softmax of it is the ensemble's
+   * averaged prediction).
+   */
+  public static final class EnsembleNet extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final List<ClassifierNet> members;
+
+    EnsembleNet(List<ClassifierNet> members) {
+      super(VERSION);
+      this.members = new ArrayList<>();
+      for (int i = 0; i < members.size(); i++) {
+        this.members.add(addChildBlock("member" + i, members.get(i)));
+      }
+    }
+
+    public List<ClassifierNet> members() {
+      return List.copyOf(members);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+      NDArray sum = null;
+      for (ClassifierNet member : members) {
+        NDArray p = member.forward(store, inputs, training, params).singletonOrThrow().softmax(1);
+        sum = sum == null ? p : sum.add(p);
+      }
+      return new NDList(sum.div((float) members.size()).maximum(1e-12f).log());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+      return members.get(0).getOutputShapes(inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+        NDManager manager, DataType dataType, Shape... inputShapes) {
+      for (ClassifierNet member : members) {
+        member.initialize(manager, dataType, inputShapes);
+      }
     }
   }
 

@@ -1,0 +1,204 @@
+package io.lethe.processor.engine.method;
+
+import ai.djl.nn.Parameter;
+import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.model.ClassifierModel;
+import io.lethe.processor.engine.model.Evaluator;
+import io.lethe.processor.engine.model.GradientSession;
+import io.lethe.processor.engine.model.MnemonicCodes;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * One-shot unlearning with mnemonic code (Yamashita et al., arXiv 2306.05670). The model must have
+ * been trained with its class mnemonic codes mixed in ({@link
+ * io.lethe.processor.engine.model.TrainingConfig#mnemonicCodes()}). Forgetting uses the codes
+ * alone, no training data: the diagonal Fisher information of each parameter is estimated on noisy
+ * copies of the forget classes' codes, {@code F_f}, and of the other classes' codes, {@code F_r};
+ * in every layer the parameters with the highest ratio {@code F_f / (F_r + eps)} are perturbed by
+ * the layer's RMS weight, with the sign of the forget-code loss gradient (the sign that forgets).
+ * The perturbation scale is searched on fresh code samples: the smallest scale at which the
+ * forget-class codes are no longer recognized, times a safety factor.
+ *
+ * <p>Settings: {@code codeSamples} per class (16), {@code safety} (4.5, tuned on the validation
+ * split), {@code fisherBatch} for the retain codes' Fisher (4; the forget codes' Fisher is per
+ * sample), {@code topFraction} of each layer's parameters perturbed (0.05), {@code maxScale} (8),
+ * {@code searchSteps} (12).
+ */
+public final class MnemonicCode implements UnlearningMethod {
+
+  @Override
+  public String name() {
+    return "mnemonic";
+  }
+
+  @Override
+  public Set<ForgetScope> scopes() {
+    return EnumSet.of(ForgetScope.CLASS);
+  }
+
+  @Override
+  public UnlearningResult unlearn(UnlearningTask task) {
+    checkScope(task);
+    ClassifierModel original = task.original();
+    if (!original.spec().hasMnemonicCodes()) {
+      throw new IllegalArgumentException(
+          "mnemonic needs a model trained with mnemonic codes (TrainingConfig.mnemonicCodes)");
+    }
+    if (original.spec().isEnsemble()) {
+      throw new IllegalArgumentException("mnemonic does not apply to a SISA ensemble");
+    }
+    long start = System.nanoTime();
+    Budget b = task.budget();
+    int perClass = b.getInt("codeSamples", 16);
+    double safety = b.getDouble("safety", 4.5);
+    int fisherBatch = b.getInt("fisherBatch", 4);
+    double topFraction = b.getDouble("topFraction", 0.05);
+    double maxScale = b.getDouble("maxScale", 8);
+    int searchSteps = b.getInt("searchSteps", 12);
+    MnemonicCodes codes = MnemonicCodes.of(original.spec());
+    int classes = original.numClasses();
+    SplittableRandom random = new SplittableRandom(task.seed());
+    Dataset forgetCodes = codeSet(codes, task.forgetClasses(), true, perClass, random, original);
+    Dataset retainCodes = codeSet(codes, task.forgetClasses(), false, perClass, random, original);
+    Dataset forgetCheck = codeSet(codes, task.forgetClasses(), true, perClass, random, original);
+    Dataset retainCheck = codeSet(codes, task.forgetClasses(), false, perClass, random, original);
+
+    ClassifierModel model = original.copy();
+    Map<String, String> notes = new LinkedHashMap<>();
+    try {
+      List<Parameter> params;
+      double[][] fisherForget;
+      double[][] fisherRetain;
+      float[][] forgetGradient;
+      try (GradientSession session = GradientSession.sgd(model, 0f)) {
+        params = session.trainableParameters();
+        fisherForget = MethodSupport.fisher(session, forgetCodes, 1);
+        fisherRetain = MethodSupport.fisher(session, retainCodes, fisherBatch);
+        session.zeroGradients();
+        MethodSupport.accumulateGradient(session, forgetCodes, 256);
+        forgetGradient = new float[params.size()][];
+        for (int p = 0; p < params.size(); p++) {
+          forgetGradient[p] = GradientSession.gradient(params.get(p));
+        }
+        session.zeroGradients();
+      }
+      // per layer: perturb the top fraction of parameters by forget/retain Fisher ratio, each by
+      // the layer's RMS weight, with the sign of the forget-code loss gradient (the sign that
+      // forgets)
+      float[][] w0 = new float[params.size()][];
+      float[][] perturbation = new float[params.size()][];
+      long perturbed = 0;
+      for (int p = 0; p < params.size(); p++) {
+        w0[p] = params.get(p).getArray().toFloatArray();
+        double retainMean = mean(fisherRetain[p]);
+        double[] ratio = new double[w0[p].length];
+        for (int i = 0; i < ratio.length; i++) {
+          ratio[i] = fisherForget[p][i] / (fisherRetain[p][i] + 1e-3 * retainMean + 1e-20);
+        }
+        double[] sorted = ratio.clone();
+        java.util.Arrays.sort(sorted);
+        int cut = (int) Math.min(sorted.length - 1, Math.floor(sorted.length * (1 - topFraction)));
+        double threshold = sorted[cut];
+        double layerScale = rms(w0[p]);
+        perturbation[p] = new float[w0[p].length];
+        for (int i = 0; i < ratio.length; i++) {
+          if (ratio[i] >= threshold && ratio[i] > 0 && forgetGradient[p][i] != 0) {
+            perturbation[p][i] = (float) (Math.signum(forgetGradient[p][i]) * layerScale);
+            perturbed++;
+          }
+        }
+      }
+      // smallest scale at which the forget codes are no longer recognized
+      double lo = 0;
+      double hi = maxScale;
+      apply(params, w0, perturbation, hi);
+      boolean reachable = Evaluator.accuracy(model, forgetCheck) == 0;
+      if (reachable) {
+        for (int i = 0; i < searchSteps; i++) {
+          double mid = 0.5 * (lo + hi);
+          apply(params, w0, perturbation, mid);
+          if (Evaluator.accuracy(model, forgetCheck) == 0) {
+            hi = mid;
+          } else {
+            lo = mid;
+          }
+        }
+      } else {
+        notes.put("warning", "forget codes still recognized at the largest scale");
+      }
+      double scale = Math.min(maxScale, hi * safety);
+      apply(params, w0, perturbation, scale);
+      notes.put("scale", MethodSupport.fmt(scale));
+      notes.put("perturbed", perturbed + " parameters");
+      notes.put("forgetCodeAccuracy", MethodSupport.fmt(Evaluator.accuracy(model, forgetCheck)));
+      notes.put("retainCodeAccuracy", MethodSupport.fmt(Evaluator.accuracy(model, retainCheck)));
+      notes.put("classes", String.valueOf(classes));
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+  }
+
+  /** Noisy code samples of the forget classes ({@code forget}) or of all the other classes. */
+  private static Dataset codeSet(
+      MnemonicCodes codes,
+      Set<Integer> forgetClasses,
+      boolean forget,
+      int perClass,
+      SplittableRandom random,
+      ClassifierModel model) {
+    List<float[]> rows = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int c = 0; c < codes.classes(); c++) {
+      if (forgetClasses.contains(c) == forget) {
+        for (int k = 0; k < perClass; k++) {
+          rows.add(codes.noisy(c, random));
+          labels.add(c);
+        }
+      }
+    }
+    long[] ids = new long[rows.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = -1 - i;
+    }
+    var shape = model.inputShape();
+    return new Dataset(
+        rows.toArray(new float[0][]),
+        labels.stream().mapToInt(Integer::intValue).toArray(),
+        ids,
+        shape.channels(),
+        shape.height(),
+        shape.width(),
+        model.numClasses());
+  }
+
+  private static void apply(List<Parameter> params, float[][] w0, float[][] delta, double scale) {
+    for (int p = 0; p < params.size(); p++) {
+      float[] w = new float[w0[p].length];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) (w0[p][i] + scale * delta[p][i]);
+      }
+      params.get(p).getArray().set(FloatBuffer.wrap(w));
+    }
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return v.length == 0 ? 0 : s / v.length;
+  }
+
+  private static double rms(float[] v) {
+    return v.length == 0 ? 0 : MethodSupport.norm(v) / Math.sqrt(v.length);
+  }
+}
