@@ -39,5 +39,9 @@ class MonitoringContractIntegrationTest {
     Set<String> registryOnly =
         missing.stream().map(Reference::metric).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(REGISTRY_METRICS, registryOnly, "the registry's names are used, and only they");
+
+    // Key-value and window stores both keep their metrics (MetricsServer.stateStoreTags).
+    assertTrue(scrape.contains("store_type=\"rocksdb\""), "no key-value store metrics");
+    assertTrue(scrape.contains("store_type=\"rocksdb-window\""), "no window store metrics");
   }
 }

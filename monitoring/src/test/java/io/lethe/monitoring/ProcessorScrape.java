@@ -14,7 +14,6 @@ import io.lethe.processor.topology.DeletionTopology;
 import io.lethe.processor.topology.ModelDirectory;
 import io.lethe.processor.topology.TopologySettings;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +62,7 @@ final class ProcessorScrape {
         TopologySettings.defaults(models)
             .withDefaultPolicy(new BatchPolicy(1, Duration.ofSeconds(5), Duration.ofMinutes(1)));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     LetheMetrics metrics = new LetheMetrics(registry);
     metrics.modelKnown(MODEL);
 

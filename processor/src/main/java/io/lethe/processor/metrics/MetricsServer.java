@@ -2,7 +2,9 @@ package io.lethe.processor.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,12 +15,16 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,6 +110,48 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * A Prometheus registry for a Lethe service: {@link #stateStoreTags()} installed, so that every
+   * Kafka Streams state store's metrics can be exposed.
+   */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(stateStoreTags());
+    return registry;
+  }
+
+  /**
+   * Kafka Streams tags its state-store metrics with a key naming the store's type ({@code
+   * rocksdb-state-id}, {@code rocksdb-window-state-id}, ...). Prometheus needs one set of label
+   * names per metric, so all but the first store type would be dropped; this filter turns those
+   * keys into {@code state_id} plus {@code store_type} ({@code rocksdb}, {@code rocksdb-window},
+   * ...). Install it before binding the streams.
+   */
+  public static MeterFilter stateStoreTags() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith("kafka.stream.state")) {
+          return id;
+        }
+        List<Tag> tags = new ArrayList<>();
+        boolean changed = false;
+        for (Tag tag : id.getTagsAsIterable()) {
+          String key = tag.getKey();
+          if (key.endsWith(".state.id")) {
+            String type = key.substring(0, key.length() - ".state.id".length());
+            tags.add(Tag.of("state.id", tag.getValue()));
+            tags.add(Tag.of("store.type", type.replace('.', '-')));
+            changed = true;
+          } else {
+            tags.add(tag);
+          }
+        }
+        return changed ? id.replaceTags(tags) : id;
+      }
+    };
+  }
+
+  /**
    * Binds the JVM and process meters: memory, GC, threads, class loading, CPU, uptime and open file
    * descriptors ({@code jvm_*}, {@code process_*}, {@code system_*}). Close the result to stop
    * listening for GC notifications.
@@ -122,8 +170,10 @@ public final class MetricsServer implements AutoCloseable {
 
   /**
    * Binds a Kafka Streams application's metrics, its embedded clients' included ({@code
-   * kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...). Close the result
-   * before closing the application.
+   * kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...). Use a registry from
+   * {@link #newRegistry()} (or install {@link #stateStoreTags()}). Metrics that Kafka creates later
+   * (per topic, per partition) are picked up within a minute. Close the result before closing the
+   * application.
    */
   public static KafkaStreamsMetrics bindKafkaStreams(MeterRegistry registry, KafkaStreams streams) {
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
@@ -131,7 +181,11 @@ public final class MetricsServer implements AutoCloseable {
     return metrics;
   }
 
-  /** Binds a plain consumer's metrics (the worker's), tagged with {@code tags}. */
+  /**
+   * Binds a plain consumer's metrics (the worker's), tagged with {@code tags}. Prometheus needs one
+   * set of label names per metric: on a registry that also holds a streams application's clients,
+   * pass no extra tags ({@code Tags.empty()}); the {@code client_id} tells them apart.
+   */
   public static KafkaClientMetrics bindKafkaClient(
       MeterRegistry registry, Consumer<?, ?> consumer, Tags tags) {
     KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags);
