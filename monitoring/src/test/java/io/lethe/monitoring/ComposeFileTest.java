@@ -16,6 +16,7 @@ import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.lethe.processor.metrics.MetricsServer;
+import io.lethe.registry.RegistryConfig;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ import org.w3c.dom.NodeList;
  * ones Jib builds, the ports are the services' defaults, Prometheus scrapes what runs.
  */
 class ComposeFileTest {
-  /** The model registry's default HTTP port (API, web page, /metrics), docs/deployment.md. */
-  static final int REGISTRY_HTTP_PORT = 8080;
+  /** The model registry's default HTTP port (API, web page, /metrics, /health). */
+  static final int REGISTRY_HTTP_PORT = RegistryConfig.DEFAULT_HTTP_PORT;
 
   private static final Path ROOT = MonitoringContract.findRepositoryRoot();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -131,7 +132,8 @@ class ComposeFileTest {
 
     assertEquals(List.of(REGISTRY_HTTP_PORT), jib.get("model-registry").ports());
     assertEquals(List.of(REGISTRY_HTTP_PORT), containerPorts("model-registry"));
-    assertEquals(String.valueOf(REGISTRY_HTTP_PORT), env("model-registry").get("LETHE_HTTP_PORT"));
+    assertEquals(
+        String.valueOf(REGISTRY_HTTP_PORT), env("model-registry").get("LETHE_REGISTRY_HTTP_PORT"));
 
     assertEquals(List.of(9090), containerPorts("prometheus"));
     assertEquals(List.of(3000), containerPorts("grafana"));
@@ -203,10 +205,38 @@ class ComposeFileTest {
         assertTrue(doc.contains("`" + key + "`"), key + " is not in docs/deployment.md");
       }
     }
-    assertTrue(doc.contains("`LETHE_HTTP_PORT` | `" + REGISTRY_HTTP_PORT + "`"), "registry port");
+    assertTrue(
+        doc.contains("`LETHE_REGISTRY_HTTP_PORT` | `" + REGISTRY_HTTP_PORT + "`"), "registry port");
     assertTrue(
         doc.contains("`LETHE_METRICS_PORT` | `" + MetricsServer.DEFAULT_PORT + "`"),
         "processor port");
+  }
+
+  @Test
+  void theRegistrysSettingsMakeAValidRegistryConfiguration() {
+    // docs/deployment.md: a configuration key as an environment variable is upper-cased with
+    // '.' and '-' turned into '_'.
+    Map<String, String> env = env("model-registry");
+    Map<String, String> props = new HashMap<>();
+    for (String key :
+        List.of(
+            "lethe.bootstrap-servers",
+            "lethe.schema-registry.url",
+            "lethe.registry.jdbc.url",
+            "lethe.registry.jdbc.user",
+            "lethe.registry.jdbc.password",
+            "lethe.registry.http.port",
+            "lethe.registry.admin-token",
+            "lethe.registry.signing-key")) {
+      String name = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+      assertTrue(env.containsKey(name), name + " is not set for the registry");
+      props.put(key, env.get(name));
+    }
+    assertEquals(props.size(), env.size(), "unknown registry settings: " + env.keySet());
+    RegistryConfig config = RegistryConfig.fromProperties(props);
+    assertEquals(REGISTRY_HTTP_PORT, config.httpPort());
+    assertEquals("jdbc:postgresql://postgres:5432/lethe", config.jdbcUrl());
+    assertEquals("kafka:19092", config.bootstrapServers());
   }
 
   private static JsonSchema composeSchema() throws Exception {

@@ -1,8 +1,12 @@
 package io.lethe.monitoring;
 
+import io.lethe.avro.Artifact;
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.DeletionScope;
+import io.lethe.avro.ModelVersion;
 import io.lethe.avro.UnlearningBatch;
+import io.lethe.avro.VerificationMetrics;
+import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.AvroSerdes;
 import io.lethe.kafka.EmbeddedKafka;
 import io.lethe.kafka.LetheTopics;
@@ -22,9 +26,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,17 +48,18 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Runs the real deletion topology on an in-JVM broker with a worker-shaped consumer and
- * transactional producer, binds every meter the processor exposes (Lethe's own, JVM and process,
- * Kafka Streams and Kafka clients), lets requests flow (one of them malformed, so the dead-letter
- * topic is written), and returns what {@code GET /metrics} answers.
+ * Runs the real deletion topology on a broker with a worker-shaped consumer and transactional
+ * producer, binds every meter the processor exposes (Lethe's own, JVM and process, Kafka Streams
+ * and Kafka clients), lets requests flow (one of them malformed, so the dead-letter topic is
+ * written), publishes a real model version (with its artifact) as the worker does, and returns what
+ * {@code GET /metrics} answers.
  */
 final class ProcessorScrape {
   static final String MODEL = "mnist-mlp";
 
   private ProcessorScrape() {}
 
-  static String run(Path stateDir) throws Exception {
+  static String run(EmbeddedKafka kafka, Path stateDir) throws Exception {
     TopicNames names = TopicNames.DEFAULTS;
     LetheTopics topics = new LetheTopics(names, AvroSerdes.embedded());
     ModelDirectory models =
@@ -66,10 +73,8 @@ final class ProcessorScrape {
     LetheMetrics metrics = new LetheMetrics(registry);
     metrics.modelKnown(MODEL);
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        AutoCloseable jvm = MetricsServer.bindJvmMetrics(registry);
+    try (AutoCloseable jvm = MetricsServer.bindJvmMetrics(registry);
         MetricsServer server = MetricsServer.start(registry, 0)) {
-      kafka.createTopics(names, 1);
       String bootstrap = kafka.bootstrapServers();
 
       Properties props = new Properties();
@@ -84,7 +89,7 @@ final class ProcessorScrape {
       try (KafkaStreams streams =
               new KafkaStreams(DeletionTopology.build(topics, settings), props);
           KafkaConsumer<String, UnlearningBatch> worker = workerConsumer(bootstrap, topics);
-          KafkaProducer<String, byte[]> workerProducer = workerProducer(bootstrap);
+          KafkaProducer<String, ModelVersion> workerProducer = workerProducer(bootstrap, topics);
           KafkaProducer<String, byte[]> producer = plainProducer(bootstrap)) {
         streams.start();
         await(() -> streams.state() == KafkaStreams.State.RUNNING, "streams RUNNING");
@@ -128,7 +133,8 @@ final class ProcessorScrape {
         metrics.batchClosed(MODEL, batch.getRequests().size(), batch.getCloseReason().name());
         workerProducer.initTransactions();
         workerProducer.beginTransaction();
-        workerProducer.send(new ProducerRecord<>(names.modelVersions(), MODEL, new byte[] {1}));
+        workerProducer.send(
+            new ProducerRecord<>(names.modelVersions(), MODEL, version(stateDir, batch)));
         workerProducer.commitTransaction();
         metrics.unlearningDuration("muso", "cpu", Duration.ofMillis(420));
         metrics.verificationOutcome(MODEL, "PASSED");
@@ -191,14 +197,47 @@ final class ProcessorScrape {
         topics.unlearningBatches.valueSerde().deserializer());
   }
 
-  private static KafkaProducer<String, byte[]> workerProducer(String bootstrap) {
+  private static KafkaProducer<String, ModelVersion> workerProducer(
+      String bootstrap, LetheTopics topics) {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.CLIENT_ID_CONFIG, "lethe-worker-producer",
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lethe-worker-tx"),
         new StringSerializer(),
-        new ByteArraySerializer());
+        topics.modelVersions.valueSerde().serializer());
+  }
+
+  /** Version 2 of the model, built by the batch, with a real artifact file. */
+  private static ModelVersion version(Path dir, UnlearningBatch batch) throws Exception {
+    byte[] weights = "weights of version 2".getBytes(StandardCharsets.UTF_8);
+    Path artifact = Files.write(dir.resolve("model-v2.bin"), weights);
+    String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(weights));
+    return ModelVersion.newBuilder()
+        .setModelId(MODEL)
+        .setVersion(2)
+        .setParentVersion(1)
+        .setBatchId(batch.getBatchId())
+        .setRequestIds(batch.getRequests().stream().map(r -> r.getRequestId()).toList())
+        .setStatus(VerificationStatus.PASSED)
+        .setMethod("muso")
+        .setDevice("cpu")
+        .setArtifact(
+            Artifact.newBuilder()
+                .setUri(artifact.toUri().toString())
+                .setSha256(sha256)
+                .setSizeBytes(weights.length)
+                .build())
+        .setMetrics(
+            VerificationMetrics.newBuilder()
+                .setForgetAccuracy(0.02)
+                .setRetainAccuracy(0.98)
+                .setTestAccuracy(0.97)
+                .setMia(0.51)
+                .setForgetSetSize(3)
+                .build())
+        .setCreatedAt(Instant.now())
+        .build();
   }
 
   private static KafkaProducer<String, byte[]> plainProducer(String bootstrap) {
