@@ -18,6 +18,7 @@ import com.networknt.schema.ValidationMessage;
 import io.lethe.processor.metrics.MetricsServer;
 import io.lethe.registry.RegistryConfig;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -210,6 +212,39 @@ class ComposeFileTest {
     assertTrue(
         doc.contains("`LETHE_METRICS_PORT` | `" + MetricsServer.DEFAULT_PORT + "`"),
         "processor port");
+  }
+
+  @Test
+  void theLetheHealthChecksTellUpFromDown() throws Exception {
+    assumeTrue(run(List.of("bash", "-c", "true")) == 0, "no bash here");
+    List<String> processor = healthCheck("processor");
+    List<String> registry = healthCheck("model-registry");
+    assertEquals(
+        processor,
+        registry.stream()
+            .map(
+                a -> a.replace(String.valueOf(REGISTRY_HTTP_PORT), "" + MetricsServer.DEFAULT_PORT))
+            .toList(),
+        "one health check, two ports");
+    AtomicBoolean healthy = new AtomicBoolean(true);
+    try (MetricsServer server =
+        MetricsServer.start(
+            MetricsServer.newRegistry(), new InetSocketAddress("127.0.0.1", 0), healthy::get)) {
+      List<String> command =
+          processor.subList(1, processor.size()).stream()
+              .map(a -> a.replace("/" + MetricsServer.DEFAULT_PORT, "/" + server.port()))
+              .toList();
+      assertEquals(0, run(command), "healthy service judged unhealthy: " + command);
+      healthy.set(false);
+      assertFalse(run(command) == 0, "unhealthy service judged healthy");
+    }
+  }
+
+  private static List<String> healthCheck(String service) {
+    List<String> test = new ArrayList<>();
+    service(service).path("healthcheck").path("test").forEach(t -> test.add(t.asText()));
+    assertEquals("CMD", test.get(0), service);
+    return test;
   }
 
   @Test
