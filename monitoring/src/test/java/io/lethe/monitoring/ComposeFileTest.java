@@ -15,9 +15,12 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.lethe.launcher.ProcessorCommand;
+import io.lethe.launcher.RegistryCommand;
 import io.lethe.processor.metrics.MetricsServer;
 import io.lethe.registry.RegistryConfig;
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +42,8 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code docker-compose.yml} is a valid Compose file, and true to the build: Lethe's images are the
@@ -134,8 +139,7 @@ class ComposeFileTest {
 
     assertEquals(List.of(REGISTRY_HTTP_PORT), jib.get("model-registry").ports());
     assertEquals(List.of(REGISTRY_HTTP_PORT), containerPorts("model-registry"));
-    assertEquals(
-        String.valueOf(REGISTRY_HTTP_PORT), env("model-registry").get("LETHE_REGISTRY_HTTP_PORT"));
+    assertEquals(String.valueOf(REGISTRY_HTTP_PORT), env("model-registry").get("LETHE_HTTP_PORT"));
 
     assertEquals(List.of(9090), containerPorts("prometheus"));
     assertEquals(List.of(3000), containerPorts("grafana"));
@@ -207,8 +211,7 @@ class ComposeFileTest {
         assertTrue(doc.contains("`" + key + "`"), key + " is not in docs/deployment.md");
       }
     }
-    assertTrue(
-        doc.contains("`LETHE_REGISTRY_HTTP_PORT` | `" + REGISTRY_HTTP_PORT + "`"), "registry port");
+    assertTrue(doc.contains("`LETHE_HTTP_PORT` | `" + REGISTRY_HTTP_PORT + "`"), "registry port");
     assertTrue(
         doc.contains("`LETHE_METRICS_PORT` | `" + MetricsServer.DEFAULT_PORT + "`"),
         "processor port");
@@ -248,30 +251,64 @@ class ComposeFileTest {
   }
 
   @Test
-  void theRegistrysSettingsMakeAValidRegistryConfiguration() {
-    // docs/deployment.md: a configuration key as an environment variable is upper-cased with
-    // '.' and '-' turned into '_'.
+  void theProcessorsSettingsAreOnesItReads() {
+    Map<String, String> defaults = processorEnvironmentDefaults();
+    Map<String, String> env = env("processor");
+    assertTrue(
+        defaults.keySet().containsAll(env.keySet()),
+        () -> "lethe processor reads none of " + diff(env.keySet(), defaults.keySet()));
+    assertEquals(String.valueOf(MetricsServer.DEFAULT_PORT), defaults.get("LETHE_METRICS_PORT"));
+  }
+
+  @Test
+  void theRegistrysSettingsAreOnesItReadsAndMakeAValidConfiguration() throws Exception {
+    Map<String, String> keys = registryEnvironment();
     Map<String, String> env = env("model-registry");
+    assertTrue(
+        keys.keySet().containsAll(env.keySet()),
+        () -> "lethe registry reads none of " + diff(env.keySet(), keys.keySet()));
     Map<String, String> props = new HashMap<>();
-    for (String key :
-        List.of(
-            "lethe.bootstrap-servers",
-            "lethe.schema-registry.url",
-            "lethe.registry.jdbc.url",
-            "lethe.registry.jdbc.user",
-            "lethe.registry.jdbc.password",
-            "lethe.registry.http.port",
-            "lethe.registry.admin-token",
-            "lethe.registry.signing-key")) {
-      String name = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-      assertTrue(env.containsKey(name), name + " is not set for the registry");
-      props.put(key, env.get(name));
-    }
-    assertEquals(props.size(), env.size(), "unknown registry settings: " + env.keySet());
+    env.forEach(
+        (name, value) -> {
+          if (!value.isBlank()) {
+            props.put(keys.get(name), value);
+          }
+        });
     RegistryConfig config = RegistryConfig.fromProperties(props);
     assertEquals(REGISTRY_HTTP_PORT, config.httpPort());
     assertEquals("jdbc:postgresql://postgres:5432/lethe", config.jdbcUrl());
     assertEquals("kafka:19092", config.bootstrapServers());
+  }
+
+  /** The LETHE_* variables {@code lethe processor} reads, with their defaults (or ""). */
+  private static Map<String, String> processorEnvironmentDefaults() {
+    Pattern env = Pattern.compile("\\$\\{env:([A-Z0-9_]+)(?::-([^}]*))?}");
+    Map<String, String> defaults = new HashMap<>();
+    CommandSpec spec = CommandSpec.forAnnotatedObject(new ProcessorCommand());
+    spec.interpolateVariables(false); // the declared ${env:NAME:-default}, not its value here
+    for (OptionSpec option : spec.options()) {
+      String value = option.defaultValue();
+      Matcher m = env.matcher(value == null ? "" : value);
+      if (m.matches()) {
+        defaults.put(m.group(1), m.group(2) == null ? "" : m.group(2));
+      }
+    }
+    assertTrue(defaults.containsKey("LETHE_BOOTSTRAP_SERVERS"), defaults::toString);
+    return defaults;
+  }
+
+  /** {@code RegistryCommand.ENVIRONMENT}: each variable and the registry key it sets. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> registryEnvironment() throws Exception {
+    Field field = RegistryCommand.class.getDeclaredField("ENVIRONMENT");
+    field.setAccessible(true);
+    return (Map<String, String>) field.get(null);
+  }
+
+  private static Set<String> diff(Set<String> a, Set<String> b) {
+    Set<String> out = new TreeSet<>(a);
+    out.removeAll(b);
+    return out;
   }
 
   private static JsonSchema composeSchema() throws Exception {

@@ -9,12 +9,7 @@ import io.lethe.kafka.TopicNames;
 import io.lethe.monitoring.MonitoringContract.Reference;
 import io.lethe.registry.ModelRegistryApp;
 import io.lethe.registry.RegistryConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every metric the dashboards and alert rules use is on a live scrape of the running services: the
- * processor (the real topology on an in-JVM broker, a worker-shaped consumer and transactional
- * producer, every binder) and the model registry (the real service on an embedded PostgreSQL,
- * ingesting the version the worker published), both read over HTTP at {@code /metrics}.
+ * processor (assembled as {@code lethe processor} does, on an in-JVM broker, with an instant
+ * unlearning engine) and the model registry (the real service on an embedded PostgreSQL, ingesting
+ * the versions the processor published), both read over HTTP at {@code /metrics}.
  */
 class MonitoringContractIntegrationTest {
   /** What only the model registry serves. */
@@ -66,12 +61,11 @@ class MonitoringContractIntegrationTest {
       registry = starting.join();
     }
     ProcessorScrape.save(processorScrape, "processor.prom");
-    System.gc(); // the GC pause timer appears with the first collection after binding
     registryScrape =
-        awaitScrape(
+        ProcessorScrape.awaitScrape(
             registry.baseUrl() + "/metrics",
             s ->
-                s.contains("lethe_registry_versions_ingested_total{outcome=\"stored\"}")
+                s.contains("lethe_registry_versions_ingested_total{outcome=\"stored\"} 2.0")
                     && s.contains("jvm_gc_pause_seconds_count"));
     ProcessorScrape.save(registryScrape, "registry.prom");
   }
@@ -122,27 +116,5 @@ class MonitoringContractIntegrationTest {
     assertTrue(processorScrape.contains("store_type=\"rocksdb\""), "no key-value store metrics");
     assertTrue(
         processorScrape.contains("store_type=\"rocksdb-window\""), "no window store metrics");
-  }
-
-  private interface Check {
-    boolean ok(String scrape);
-  }
-
-  private static String awaitScrape(String url, Check check) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String body = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      body = response.body();
-      if (response.statusCode() == 200 && check.ok(body)) {
-        return body;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no complete scrape from " + url + ":\n" + body);
   }
 }

@@ -94,7 +94,7 @@ class PrometheusServerIntegrationTest {
           count++;
         }
       }
-      assertEquals(13, count);
+      assertEquals(12, count);
 
       JsonNode alerts = await(api + "alerts", r -> firing(r).isPresent());
       JsonNode firing = firing(alerts).orElseThrow();

@@ -23,11 +23,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -169,14 +174,20 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * How often the Kafka binders look for metrics that Kafka created since they last looked (per
+   * topic, per partition, per task): Micrometer's own interval is a minute.
+   */
+  public static final Duration KAFKA_REFRESH = Duration.ofSeconds(10);
+
+  /**
    * Binds a Kafka Streams application's metrics, its embedded clients' included ({@code
    * kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...). Use a registry from
    * {@link #newRegistry()} (or install {@link #stateStoreTags()}). Metrics that Kafka creates later
-   * (per topic, per partition) are picked up within a minute. Close the result before closing the
-   * application.
+   * are picked up within {@link #KAFKA_REFRESH}. Close the result before closing the application.
    */
   public static KafkaStreamsMetrics bindKafkaStreams(MeterRegistry registry, KafkaStreams streams) {
-    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    KafkaStreamsMetrics metrics =
+        new KafkaStreamsMetrics(streams, Tags.empty(), refreshing(KAFKA_REFRESH));
     metrics.bindTo(registry);
     return metrics;
   }
@@ -188,7 +199,7 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static KafkaClientMetrics bindKafkaClient(
       MeterRegistry registry, Consumer<?, ?> consumer, Tags tags) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags);
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags, refreshing(KAFKA_REFRESH));
     metrics.bindTo(registry);
     return metrics;
   }
@@ -198,9 +209,37 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static KafkaClientMetrics bindKafkaClient(
       MeterRegistry registry, Producer<?, ?> producer, Tags tags) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(producer, tags);
+    KafkaClientMetrics metrics = new KafkaClientMetrics(producer, tags, refreshing(KAFKA_REFRESH));
     metrics.bindTo(registry);
     return metrics;
+  }
+
+  /**
+   * The Kafka binders' scheduler, on a daemon thread: it runs their periodic look for new metrics
+   * every {@code refresh} instead of every minute. The binder shuts it down when closed.
+   */
+  static ScheduledExecutorService refreshing(Duration refresh) {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "lethe-kafka-metrics");
+              t.setDaemon(true);
+              return t;
+            }) {
+          @Override
+          public ScheduledFuture<?> scheduleAtFixedRate(
+              Runnable command, long initialDelay, long period, TimeUnit unit) {
+            long every = Math.min(unit.toMillis(period), refresh.toMillis());
+            return super.scheduleAtFixedRate(
+                command,
+                Math.min(unit.toMillis(initialDelay), every),
+                every,
+                TimeUnit.MILLISECONDS);
+          }
+        };
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   private interface Body {

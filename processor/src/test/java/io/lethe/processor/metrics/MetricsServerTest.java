@@ -101,6 +101,19 @@ class MetricsServerTest {
         text);
   }
 
+  @Test
+  void kafkaBindersLookForNewMetricsOftenerThanOnceAMinute() throws Exception {
+    var scheduler = MetricsServer.refreshing(java.time.Duration.ofMillis(50));
+    try {
+      java.util.concurrent.CountDownLatch twice = new java.util.concurrent.CountDownLatch(2);
+      scheduler.scheduleAtFixedRate(
+          twice::countDown, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(twice.await(5, java.util.concurrent.TimeUnit.SECONDS), "not run every 50 ms");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
   private HttpResponse<String> get(MetricsServer server, String path)
       throws IOException, InterruptedException {
     return send(server, path, "GET");
