@@ -2,19 +2,15 @@ package io.lethe.monitoring;
 
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.DeletionScope;
-import io.lethe.avro.UnlearningBatch;
 import io.lethe.kafka.AvroSerdes;
 import io.lethe.kafka.EmbeddedKafka;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicNames;
-import io.lethe.processor.metrics.LetheMetrics;
-import io.lethe.processor.metrics.MetricsServer;
+import io.lethe.processor.LetheProcessor;
+import io.lethe.processor.metrics.ProcessorMetrics;
 import io.lethe.processor.topology.BatchPolicy;
-import io.lethe.processor.topology.DeletionTopology;
 import io.lethe.processor.topology.ModelDirectory;
 import io.lethe.processor.topology.TopologySettings;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,140 +21,92 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Runs the real deletion topology on an in-JVM broker with a worker-shaped consumer and
- * transactional producer, binds every meter the processor exposes (Lethe's own, JVM and process,
- * Kafka Streams and Kafka clients), lets requests flow (one of them malformed, so the dead-letter
- * topic is written), and returns what {@code GET /metrics} answers.
+ * Runs the processor service as {@code lethe processor} assembles it (the real topology, the real
+ * worker with its transactions, {@link ProcessorMetrics} and its {@code /metrics}), with an {@link
+ * InstantUnlearner} in place of the neural network; sends a valid request, a repeat of it and a
+ * malformed record; waits until the worker has published the new version and every meter shows it;
+ * and returns what {@code GET /metrics} answers.
  */
 final class ProcessorScrape {
   static final String MODEL = "mnist-mlp";
 
   private ProcessorScrape() {}
 
-  static String run(Path stateDir) throws Exception {
-    TopicNames names = TopicNames.DEFAULTS;
-    LetheTopics topics = new LetheTopics(names, AvroSerdes.embedded());
+  static String run(EmbeddedKafka kafka, Path dir) throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
+    InstantUnlearner engine = new InstantUnlearner(MODEL);
     ModelDirectory models =
         id ->
             MODEL.equals(id) ? Optional.of(new ModelDirectory.ModelInfo(id, 10)) : Optional.empty();
-    TopologySettings settings =
-        TopologySettings.defaults(models)
-            .withDefaultPolicy(new BatchPolicy(1, Duration.ofSeconds(5), Duration.ofMinutes(1)));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    LetheMetrics metrics = new LetheMetrics(registry);
-    metrics.modelKnown(MODEL);
+    try (ProcessorMetrics metrics = new ProcessorMetrics();
+        LetheProcessor processor =
+            new LetheProcessor(
+                new LetheProcessor.Settings(
+                    bootstrap,
+                    "lethe-processor",
+                    "lethe-unlearning-worker",
+                    "lethe-worker-0",
+                    dir.resolve("streams"),
+                    dir.resolve("artifacts"),
+                    TopologySettings.defaults(models)
+                        .withDefaultPolicy(
+                            new BatchPolicy(1, Duration.ofSeconds(5), Duration.ofMinutes(1)))
+                        .withEvents(metrics.bridge()),
+                    Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)),
+                topics,
+                engine,
+                metrics.bridge());
+        KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      processor.start(Duration.ofMinutes(1), line -> {});
+      metrics.serve(processor, engine.modelIds(), 0);
+      String url = "http://127.0.0.1:" + metrics.port() + "/metrics";
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        AutoCloseable jvm = MetricsServer.bindJvmMetrics(registry);
-        MetricsServer server = MetricsServer.start(registry, 0)) {
-      kafka.createTopics(names, 1);
-      String bootstrap = kafka.bootstrapServers();
+      DeletionRequest request =
+          DeletionRequest.newBuilder()
+              .setRequestId("r-1")
+              .setScope(DeletionScope.SAMPLES)
+              .setModelIds(List.of(MODEL))
+              .setSampleIds(List.of(1L, 2L, 3L))
+              .setRequestedAt(Instant.now())
+              .setDeadline(Instant.now().plus(Duration.ofDays(30)))
+              .build();
+      String topic = topics.deletionRequests.name();
+      byte[] encoded = topics.deletionRequests.valueSerde().serializer().serialize(topic, request);
+      producer.send(new ProducerRecord<>(topic, "r-1", encoded)).get();
+      producer.send(new ProducerRecord<>(topic, "r-1", encoded)).get();
+      producer
+          .send(new ProducerRecord<>(topic, "r-2", "not avro".getBytes(StandardCharsets.UTF_8)))
+          .get();
 
-      Properties props = new Properties();
-      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lethe-processor");
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-      props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-      props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-
-      try (KafkaStreams streams =
-              new KafkaStreams(DeletionTopology.build(topics, settings), props);
-          KafkaConsumer<String, UnlearningBatch> worker = workerConsumer(bootstrap, topics);
-          KafkaProducer<String, byte[]> workerProducer = workerProducer(bootstrap);
-          KafkaProducer<String, byte[]> producer = plainProducer(bootstrap)) {
-        streams.start();
-        await(() -> streams.state() == KafkaStreams.State.RUNNING, "streams RUNNING");
-
-        DeletionRequest request =
-            DeletionRequest.newBuilder()
-                .setRequestId("r-1")
-                .setScope(DeletionScope.SAMPLES)
-                .setModelIds(List.of(MODEL))
-                .setSampleIds(List.of(1L, 2L, 3L))
-                .setRequestedAt(Instant.now())
-                .setDeadline(Instant.now().plus(Duration.ofDays(30)))
-                .build();
-        byte[] encoded =
-            topics
-                .deletionRequests
-                .valueSerde()
-                .serializer()
-                .serialize(names.deletionRequests(), request);
-        producer.send(new ProducerRecord<>(names.deletionRequests(), "r-1", encoded)).get();
-        producer
-            .send(
-                new ProducerRecord<>(
-                    names.deletionRequests(), "r-2", "not avro".getBytes(StandardCharsets.UTF_8)))
-            .get();
-        metrics.requestReceived();
-        metrics.requestReceived();
-        metrics.requestRejected("malformed record: not avro");
-
-        // The worker's side: read the batch the topology closed, publish in a transaction.
-        worker.subscribe(List.of(names.unlearningBatches()));
-        List<ConsumerRecord<String, UnlearningBatch>> batches = new ArrayList<>();
-        await(
-            () -> {
-              worker.poll(Duration.ofMillis(200)).forEach(batches::add);
-              return !batches.isEmpty();
-            },
-            "a batch on " + names.unlearningBatches());
-        UnlearningBatch batch = batches.get(0).value();
-        metrics.pendingChanged(MODEL, 0, null, null);
-        metrics.batchClosed(MODEL, batch.getRequests().size(), batch.getCloseReason().name());
-        workerProducer.initTransactions();
-        workerProducer.beginTransaction();
-        workerProducer.send(new ProducerRecord<>(names.modelVersions(), MODEL, new byte[] {1}));
-        workerProducer.commitTransaction();
-        metrics.unlearningDuration("muso", "cpu", Duration.ofMillis(420));
-        metrics.verificationOutcome(MODEL, "PASSED");
-        metrics.modelQuality(MODEL, 0.02, 0.98, 0.97, 0.51);
-        metrics.versionPublished(MODEL);
-        metrics.deviceMemoryUsed("cpu", Runtime.getRuntime().totalMemory());
-        afterAGarbageCollection(registry);
-
-        // Kafka's clients create some metrics (per topic, per partition) only once traffic flows;
-        // the binders pick them up on bind, and then once a minute: bind now that they exist.
-        try (var streamsMetrics = MetricsServer.bindKafkaStreams(registry, streams);
-            var consumerMetrics = MetricsServer.bindKafkaClient(registry, worker, Tags.empty());
-            var producerMetrics =
-                MetricsServer.bindKafkaClient(registry, workerProducer, Tags.empty())) {
-          HttpResponse<String> response =
-              HttpClient.newHttpClient()
-                  .send(
-                      HttpRequest.newBuilder(
-                              URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET /metrics answered " + response.statusCode());
-          }
-          return response.body();
-        } finally {
-          streams.close(Duration.ofSeconds(10));
-        }
-      }
+      return awaitScrape(
+          url,
+          s ->
+              s.contains("lethe_model_versions_published_total{model=\"" + MODEL + "\"} 1.0")
+                  && s.contains("lethe_requests_duplicate_total 1.0")
+                  && s.contains("lethe_requests_rejected_total{reason=\"malformed\"} 1.0")
+                  && s.contains("lethe_unlearning_duration_seconds_count{device=\"cpu\"")
+                  && s.contains("lethe_device_memory_used_bytes{device=\"cpu\"}")
+                  // Kafka's per-topic producer metrics, bound on the binders' next look
+                  && s.lines()
+                      .anyMatch(
+                          l ->
+                              l.startsWith("kafka_producer_topic_record_send_total{")
+                                  && l.contains("topic=\"" + topics.names.deadLetter() + "\""))
+                  && s.contains("jvm_gc_pause_seconds_count"));
     }
   }
 
@@ -168,8 +116,35 @@ final class ProcessorScrape {
    */
   static String afterAGarbageCollection(PrometheusMeterRegistry registry) throws Exception {
     System.gc();
-    await(() -> registry.scrape().contains("jvm_gc_pause_seconds_count"), "a GC pause recorded");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!registry.scrape().contains("jvm_gc_pause_seconds_count")) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no GC pause recorded");
+      }
+      Thread.sleep(50);
+    }
     return registry.scrape();
+  }
+
+  /** GETs {@code url} until {@code complete} holds (a GC is asked for on the way). */
+  static String awaitScrape(String url, Predicate<String> complete) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String body = "";
+    System.gc(); // the GC pause timer appears with the first collection after binding
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      body = response.body();
+      if (response.statusCode() == 200 && complete.test(body)) {
+        return body;
+      }
+      Thread.sleep(200);
+    }
+    Path saved = save(body, "incomplete.prom");
+    throw new AssertionError("no complete scrape from " + url + " in 60 s; last one at " + saved);
   }
 
   /** Writes a scrape under target/ so that a failing contract can be read next to it. */
@@ -179,47 +154,10 @@ final class ProcessorScrape {
     return Files.writeString(dir.resolve(name), scrape);
   }
 
-  private static KafkaConsumer<String, UnlearningBatch> workerConsumer(
-      String bootstrap, LetheTopics topics) {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG, "lethe-worker",
-            ConsumerConfig.CLIENT_ID_CONFIG, "lethe-worker-consumer",
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-        new StringDeserializer(),
-        topics.unlearningBatches.valueSerde().deserializer());
-  }
-
-  private static KafkaProducer<String, byte[]> workerProducer(String bootstrap) {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.CLIENT_ID_CONFIG, "lethe-worker-producer",
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lethe-worker-tx"),
-        new StringSerializer(),
-        new ByteArraySerializer());
-  }
-
-  private static KafkaProducer<String, byte[]> plainProducer(String bootstrap) {
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
     return new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
         new StringSerializer(),
         new ByteArraySerializer());
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Lethe's own processor meters, on one {@link MeterRegistry}. The topology and the worker call
@@ -291,6 +292,25 @@ public final class LetheMetrics {
               return holder;
             })
         .set(bytes);
+  }
+
+  /**
+   * Samples a device's memory at scrape time ({@code usedBytes} returns -1 when it cannot tell: the
+   * gauge is then NaN). Use this or {@link #deviceMemoryUsed}, not both, for one device.
+   */
+  public void deviceMemory(String device, LongSupplier usedBytes) {
+    Gauge.builder(
+            DEVICE_MEMORY_USED,
+            usedBytes,
+            s -> {
+              long v = s.getAsLong();
+              return v < 0 ? Double.NaN : v;
+            })
+        .description("Memory in use on the unlearning device")
+        .baseUnit(BaseUnits.BYTES)
+        .tag("device", label(device))
+        .strongReference(true)
+        .register(registry);
   }
 
   private Pending pendingOf(String modelId) {

@@ -2,7 +2,9 @@ package io.lethe.processor.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,15 +15,24 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -104,6 +115,48 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * A Prometheus registry for a Lethe service: {@link #stateStoreTags()} installed, so that every
+   * Kafka Streams state store's metrics can be exposed.
+   */
+  public static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(stateStoreTags());
+    return registry;
+  }
+
+  /**
+   * Kafka Streams tags its state-store metrics with a key naming the store's type ({@code
+   * rocksdb-state-id}, {@code rocksdb-window-state-id}, ...). Prometheus needs one set of label
+   * names per metric, so all but the first store type would be dropped; this filter turns those
+   * keys into {@code state_id} plus {@code store_type} ({@code rocksdb}, {@code rocksdb-window},
+   * ...). Install it before binding the streams.
+   */
+  public static MeterFilter stateStoreTags() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith("kafka.stream.state")) {
+          return id;
+        }
+        List<Tag> tags = new ArrayList<>();
+        boolean changed = false;
+        for (Tag tag : id.getTagsAsIterable()) {
+          String key = tag.getKey();
+          if (key.endsWith(".state.id")) {
+            String type = key.substring(0, key.length() - ".state.id".length());
+            tags.add(Tag.of("state.id", tag.getValue()));
+            tags.add(Tag.of("store.type", type.replace('.', '-')));
+            changed = true;
+          } else {
+            tags.add(tag);
+          }
+        }
+        return changed ? id.replaceTags(tags) : id;
+      }
+    };
+  }
+
+  /**
    * Binds the JVM and process meters: memory, GC, threads, class loading, CPU, uptime and open file
    * descriptors ({@code jvm_*}, {@code process_*}, {@code system_*}). Close the result to stop
    * listening for GC notifications.
@@ -121,20 +174,32 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * How often the Kafka binders look for metrics that Kafka created since they last looked (per
+   * topic, per partition, per task): Micrometer's own interval is a minute.
+   */
+  public static final Duration KAFKA_REFRESH = Duration.ofSeconds(10);
+
+  /**
    * Binds a Kafka Streams application's metrics, its embedded clients' included ({@code
-   * kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...). Close the result
-   * before closing the application.
+   * kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...). Use a registry from
+   * {@link #newRegistry()} (or install {@link #stateStoreTags()}). Metrics that Kafka creates later
+   * are picked up within {@link #KAFKA_REFRESH}. Close the result before closing the application.
    */
   public static KafkaStreamsMetrics bindKafkaStreams(MeterRegistry registry, KafkaStreams streams) {
-    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    KafkaStreamsMetrics metrics =
+        new KafkaStreamsMetrics(streams, Tags.empty(), refreshing(KAFKA_REFRESH));
     metrics.bindTo(registry);
     return metrics;
   }
 
-  /** Binds a plain consumer's metrics (the worker's), tagged with {@code tags}. */
+  /**
+   * Binds a plain consumer's metrics (the worker's), tagged with {@code tags}. Prometheus needs one
+   * set of label names per metric: on a registry that also holds a streams application's clients,
+   * pass no extra tags ({@code Tags.empty()}); the {@code client_id} tells them apart.
+   */
   public static KafkaClientMetrics bindKafkaClient(
       MeterRegistry registry, Consumer<?, ?> consumer, Tags tags) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags);
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer, tags, refreshing(KAFKA_REFRESH));
     metrics.bindTo(registry);
     return metrics;
   }
@@ -144,9 +209,37 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static KafkaClientMetrics bindKafkaClient(
       MeterRegistry registry, Producer<?, ?> producer, Tags tags) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(producer, tags);
+    KafkaClientMetrics metrics = new KafkaClientMetrics(producer, tags, refreshing(KAFKA_REFRESH));
     metrics.bindTo(registry);
     return metrics;
+  }
+
+  /**
+   * The Kafka binders' scheduler, on a daemon thread: it runs their periodic look for new metrics
+   * every {@code refresh} instead of every minute. The binder shuts it down when closed.
+   */
+  static ScheduledExecutorService refreshing(Duration refresh) {
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "lethe-kafka-metrics");
+              t.setDaemon(true);
+              return t;
+            }) {
+          @Override
+          public ScheduledFuture<?> scheduleAtFixedRate(
+              Runnable command, long initialDelay, long period, TimeUnit unit) {
+            long every = Math.min(unit.toMillis(period), refresh.toMillis());
+            return super.scheduleAtFixedRate(
+                command,
+                Math.min(unit.toMillis(initialDelay), every),
+                every,
+                TimeUnit.MILLISECONDS);
+          }
+        };
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
   }
 
   private interface Body {

@@ -173,6 +173,24 @@ class LetheMetricsTest {
   }
 
   @Test
+  void samplesDeviceMemoryAtScrapeTime() throws Exception {
+    LetheMetrics metrics = new LetheMetrics(prometheus);
+    java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong(-1);
+    metrics.deviceMemory("gpu(0)", used::get);
+    assertHas(prometheus.scrape(), "lethe_device_memory_used_bytes{device=\"gpu(0)\"} NaN");
+    used.set(1024);
+    assertHas(prometheus.scrape(), "lethe_device_memory_used_bytes{device=\"gpu(0)\"} 1024.0");
+
+    java.nio.file.Path status = java.nio.file.Files.createTempFile("status", "");
+    java.nio.file.Files.writeString(status, "Name:\tjava\nVmRSS:\t  123456 kB\nThreads:\t9\n");
+    assertEquals(123456L * 1024, DeviceMemory.residentSetBytes(status));
+    java.nio.file.Files.writeString(status, "Name:\tjava\n");
+    assertEquals(-1, DeviceMemory.residentSetBytes(status));
+    java.nio.file.Files.delete(status);
+    assertTrue(DeviceMemory.usedBytes(ai.djl.Device.cpu()) > 0, "this process uses no memory?");
+  }
+
+  @Test
   void worksOnAnyRegistryAndRefusesAnEmptyModelId() {
     SimpleMeterRegistry simple = new SimpleMeterRegistry();
     LetheMetrics metrics = new LetheMetrics(simple);

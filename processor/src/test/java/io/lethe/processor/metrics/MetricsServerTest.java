@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -76,6 +77,41 @@ class MetricsServerTest {
             http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
                 HttpResponse.BodyHandlers.ofString()));
+  }
+
+  @Test
+  void stateStoreMetricsOfEveryStoreTypeShareTheirLabelNames() {
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+    Gauge.builder("kafka.stream.state.put.rate", () -> 1.0)
+        .tags("rocksdb.state.id", "open-batches", "task.id", "1_0")
+        .register(registry);
+    Gauge.builder("kafka.stream.state.put.rate", () -> 2.0)
+        .tags("rocksdb.window.state.id", "request-ids", "task.id", "1_0")
+        .register(registry);
+    String text = registry.scrape();
+    assertTrue(
+        text.contains(
+            "kafka_stream_state_put_rate{state_id=\"open-batches\",store_type=\"rocksdb\","
+                + "task_id=\"1_0\"} 1.0"),
+        text);
+    assertTrue(
+        text.contains(
+            "kafka_stream_state_put_rate{state_id=\"request-ids\",store_type=\"rocksdb-window\","
+                + "task_id=\"1_0\"} 2.0"),
+        text);
+  }
+
+  @Test
+  void kafkaBindersLookForNewMetricsOftenerThanOnceAMinute() throws Exception {
+    var scheduler = MetricsServer.refreshing(java.time.Duration.ofMillis(50));
+    try {
+      java.util.concurrent.CountDownLatch twice = new java.util.concurrent.CountDownLatch(2);
+      scheduler.scheduleAtFixedRate(
+          twice::countDown, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(twice.await(5, java.util.concurrent.TimeUnit.SECONDS), "not run every 50 ms");
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   private HttpResponse<String> get(MetricsServer server, String path)
