@@ -7,9 +7,11 @@ import io.lethe.kafka.EmbeddedKafka;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicNames;
 import io.lethe.processor.LetheProcessor;
+import io.lethe.processor.engine.verify.VerificationPolicy;
 import io.lethe.processor.metrics.ProcessorMetrics;
+import io.lethe.processor.models.EngineUnlearner;
+import io.lethe.processor.models.ManagedModel;
 import io.lethe.processor.topology.BatchPolicy;
-import io.lethe.processor.topology.ModelDirectory;
 import io.lethe.processor.topology.TopologySettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -23,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,10 +35,10 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Runs the processor service as {@code lethe processor} assembles it (the real topology, the real
- * worker with its transactions, {@link ProcessorMetrics} and its {@code /metrics}), with an {@link
- * InstantUnlearner} in place of the neural network; sends a valid request, a repeat of it and a
- * malformed record; waits until the worker has published the new version and every meter shows it;
- * and returns what {@code GET /metrics} answers.
+ * worker with its transactions, the real engine training and unlearning an MLP on MNIST-10k for one
+ * epoch, {@link ProcessorMetrics} and its {@code /metrics}); sends a valid request, a repeat of it
+ * and a malformed record; waits until the worker has published the new version and every meter
+ * shows it; and returns what {@code GET /metrics} answers.
  */
 final class ProcessorScrape {
   static final String MODEL = "mnist-mlp";
@@ -47,10 +48,11 @@ final class ProcessorScrape {
   static String run(EmbeddedKafka kafka, Path dir) throws Exception {
     String bootstrap = kafka.bootstrapServers();
     LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
-    InstantUnlearner engine = new InstantUnlearner(MODEL);
-    ModelDirectory models =
-        id ->
-            MODEL.equals(id) ? Optional.of(new ModelDirectory.ModelInfo(id, 10)) : Optional.empty();
+    ManagedModel model = ManagedModel.mnistMlp(MODEL);
+    EngineUnlearner engine =
+        new EngineUnlearner(
+            List.of(model.withTraining(model.training().withEpochs(1))),
+            VerificationPolicy.defaults());
 
     try (ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =
@@ -62,7 +64,7 @@ final class ProcessorScrape {
                     "lethe-worker-0",
                     dir.resolve("streams"),
                     dir.resolve("artifacts"),
-                    TopologySettings.defaults(models)
+                    TopologySettings.defaults(engine)
                         .withDefaultPolicy(
                             new BatchPolicy(1, Duration.ofSeconds(5), Duration.ofMinutes(1)))
                         .withEvents(metrics.bridge()),
