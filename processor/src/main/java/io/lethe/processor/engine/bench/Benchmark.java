@@ -88,30 +88,27 @@ public final class Benchmark {
     List<BenchmarkRow> rows = new ArrayList<>();
     Verifier verifier = new Verifier(unseen, options.seed());
 
+    int forgetClass = options.forgetClass();
+    if (forgetClass < 0 || forgetClass >= data.numClasses()) {
+      throw new IllegalArgumentException(
+          "forget class " + forgetClass + " not in [0, " + data.numClasses() + ")");
+    }
     log("training the original %s (%d epochs)", options.architecture().cliName(), config.epochs());
     long t0 = System.nanoTime();
-    double originalTest;
-    long originalMillis;
-    try (ClassifierModel original =
-            ModelTrainer.train(
-                options.architecture(),
-                train,
-                config,
-                options.seed(),
-                (e, l, a) ->
-                    log("  epoch %d/%d loss %.4f train-acc %.4f", e, config.epochs(), l, a));
+    ClassifierModel original =
+        ModelTrainer.train(
+            options.architecture(),
+            train,
+            config,
+            options.seed(),
+            (e, l, a) -> log("  epoch %d/%d loss %.4f train-acc %.4f", e, config.epochs(), l, a));
+    long originalMillis = (System.nanoTime() - t0) / 1_000_000;
+    double originalTest = Evaluator.accuracy(original, unseen);
+    log(
+        "original: trained in %.1f s, accuracy on the %s split %.4f",
+        originalMillis / 1e3, options.evaluateOnValidation() ? "validation" : "test", originalTest);
+    try (original;
         ClassifierModel sisaOriginal = trainSisaIfNeeded(train, config)) {
-      originalMillis = (System.nanoTime() - t0) / 1_000_000;
-      originalTest = Evaluator.accuracy(original, unseen);
-      log(
-          "original: %.1f s, accuracy on %s %.4f",
-          originalMillis / 1e3, "unseen split", originalTest);
-
-      int forgetClass = options.forgetClass();
-      if (forgetClass < 0 || forgetClass >= data.numClasses()) {
-        throw new IllegalArgumentException(
-            "forget class " + forgetClass + " not in [0, " + data.numClasses() + ")");
-      }
       UnlearningTask classTask =
           UnlearningTask.forgetClasses(original, train, Set.of(forgetClass), options.seed())
               .withTrainingConfig(config)
