@@ -50,7 +50,7 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setConfigProp("auto.create.topics.enable", "false")
               .setDeleteOnClose(baseDir == null)
               .build();
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster);
@@ -64,6 +64,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("cannot start the embedded Kafka broker", e);
+    }
+  }
+
+  /** Kafka's storage formatter prints its metadata to standard out; the demo's output is ours. */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(stdout);
     }
   }
 

@@ -242,6 +242,8 @@ public final class PipelineBenchmark {
     EngineUnlearner engine = new EngineUnlearner(List.of(model), VerificationPolicy.defaults());
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger failed =
+        new java.util.concurrent.atomic.AtomicInteger();
     out.printf(
         "End to end: %d requests, one every %s, batches close at %d requests or %s; methods %s (class) / %s (samples)%n",
         options.latencyRequests(),
@@ -271,14 +273,18 @@ public final class PipelineBenchmark {
                   reader.readUntil(
                       records -> {
                         for (ConsumerRecord<String, RequestReceipt> r : records) {
-                          if (r.value().getStatus() == ReceiptStatus.APPLIED) {
-                            Long t0 = sentAt.remove(r.key());
-                            if (t0 != null) {
-                              latencies.add((System.nanoTime() - t0) / 1_000_000);
-                            }
+                          ReceiptStatus status = r.value().getStatus();
+                          Long t0 =
+                              status == ReceiptStatus.APPLIED || status == ReceiptStatus.FAILED
+                                  ? sentAt.remove(r.key())
+                                  : null;
+                          if (t0 != null && status == ReceiptStatus.APPLIED) {
+                            latencies.add((System.nanoTime() - t0) / 1_000_000);
+                          } else if (t0 != null) {
+                            failed.incrementAndGet();
                           }
                         }
-                        return latencies.size() >= options.latencyRequests();
+                        return latencies.size() + failed.get() >= options.latencyRequests();
                       },
                       Duration.ofMinutes(15)),
               "bench-receipts");
@@ -297,7 +303,9 @@ public final class PipelineBenchmark {
       watcher.join(Duration.ofMinutes(15).toMillis());
     }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    out.printf("  %d of %d requests applied%n", sorted.length, options.latencyRequests());
+    out.printf(
+        "  %d of %d requests applied, %d failed verification%n",
+        sorted.length, options.latencyRequests(), failed.get());
     return sorted;
   }
 

@@ -111,39 +111,85 @@ public final class EngineUnlearner implements Unlearner, ModelDirectory {
     }
   }
 
+  /**
+   * Unlearns a batch. A batch that names both classes and samples runs as two verified steps,
+   * classes first, then the samples on the result: each is verified the way its scope must be (a
+   * class's forget set against that class's unseen test data, samples against the test set), and
+   * the version passes only if both do.
+   */
   @Override
   public Outcome unlearn(Job job) {
     ManagedModel model = require(job.modelId());
     DatasetSplit split = split(model);
+    Set<Integer> newClasses = new HashSet<>(job.batchClassLabels());
+    newClasses.removeAll(job.before().classLabels());
+    if (newClasses.isEmpty()) {
+      return step(
+          model, split, job, job.currentWeights(), job.before(), job.after(), ForgetScope.SAMPLES);
+    }
+    ForgetLedger afterClasses = job.before().plus(List.of(), newClasses);
+    Outcome classes =
+        step(
+            model, split, job, job.currentWeights(), job.before(), afterClasses, ForgetScope.CLASS);
+    if (classes.status() != VerificationStatus.PASSED || afterClasses.equals(job.after())) {
+      return classes;
+    }
+    Outcome samples =
+        step(model, split, job, classes.weights(), afterClasses, job.after(), ForgetScope.SAMPLES);
+    return new Outcome(
+        samples.weights(),
+        samples.status(),
+        samples.failureReason(),
+        samples.metrics(),
+        classes.method() + "+" + samples.method(),
+        samples.device());
+  }
+
+  /** Takes {@code weights}, which exclude {@code before}, to weights that exclude {@code after}. */
+  private Outcome step(
+      ManagedModel model,
+      DatasetSplit split,
+      Job job,
+      byte[] weights,
+      ForgetLedger before,
+      ForgetLedger after,
+      ForgetScope scope) {
     Dataset train = split.train();
-    Dataset retain =
-        train.withoutIds(job.after().sampleIds()).withoutLabels(job.after().classLabels());
+    Dataset retain = train.withoutIds(after.sampleIds()).withoutLabels(after.classLabels());
     Set<Long> newlyForgotten = new HashSet<>(train.idSet());
     newlyForgotten.removeAll(retain.idSet());
-    newlyForgotten.removeAll(forgottenBy(train, job.before()));
+    newlyForgotten.removeAll(forgottenBy(train, before));
     Dataset forget = train.onlyIds(newlyForgotten);
-    boolean classOnly = job.batchSampleIds().isEmpty() && !job.batchClassLabels().isEmpty();
-    ForgetScope scope = classOnly ? ForgetScope.CLASS : ForgetScope.SAMPLES;
-    Set<Integer> classes = classOnly ? job.batchClassLabels() : Set.of();
+    Set<Integer> classes = new HashSet<>(after.classLabels());
+    classes.removeAll(before.classLabels());
     // Test data of classes forgotten earlier is no longer the model's business.
     Verifier verifier =
         new Verifier(
-            split.test().withoutLabels(job.before().classLabels()), seedOf(model, job.batchId()));
+            split.test().withoutLabels(before.classLabels()), seedOf(model, job.batchId()));
     if (forget.isEmpty()) {
-      log.info("Batch {} names no sample of {}'s training set", job.batchId(), job.modelId());
+      // Nothing this model learned from: the current weights already exclude the batch.
+      log.info("Batch {} names no new sample of {}'s training set", job.batchId(), job.modelId());
+      try (ClassifierModel current = ClassifierModel.fromBytes(weights)) {
+        VerificationMetrics metrics =
+            VerificationMetrics.newBuilder()
+                .setRetainAccuracy(Evaluator.accuracy(current, retain))
+                .setTestAccuracy(
+                    Evaluator.accuracy(current, split.test().withoutLabels(after.classLabels())))
+                .setRetainSetSize(retain.size())
+                .build();
+        return new Outcome(
+            weights, VerificationStatus.PASSED, null, metrics, "none", Devices.describe());
+      }
     }
-    String method = classOnly ? model.classMethod() : model.sampleMethod();
-    if (!classOnly && !job.batchClassLabels().isEmpty()) {
-      method = EXACT; // mixed batch: only exact retraining handles both scopes at once
-    }
-    try (ClassifierModel current = ClassifierModel.fromBytes(job.currentWeights())) {
+    String method = scope == ForgetScope.CLASS ? model.classMethod() : model.sampleMethod();
+    try (ClassifierModel current = ClassifierModel.fromBytes(weights)) {
       UnlearningTask task =
           new UnlearningTask(
               current,
               forget,
               retain,
               scope,
-              classes,
+              scope == ForgetScope.CLASS ? classes : Set.of(),
               Budget.empty(),
               seedOf(model, job.batchId()),
               model.training(),

@@ -3,6 +3,7 @@ package io.lethe.processor.worker;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.Topic;
+import io.lethe.kafka.TopicReader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,49 +11,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The worker's view of which versions exist, read from the committed model-versions topic itself
  * (the log is the source of truth, so a restarted worker knows what it already published).
  */
 final class VersionLog implements AutoCloseable {
-  private final KafkaConsumer<String, ModelVersion> consumer;
+  private final TopicReader<String, ModelVersion> reader;
+  private int read;
   private final Map<String, ModelVersion> latestGood = new HashMap<>();
   private final Map<String, Integer> highest = new HashMap<>();
   private final Set<String> appliedBatches = new HashSet<>();
 
   VersionLog(String bootstrapServers, Topic<String, ModelVersion> topic) {
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic.name()).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
+    reader = new TopicReader<>(bootstrapServers, topic);
   }
 
   /** Reads everything committed so far. */
   void catchUp() {
-    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-      for (ConsumerRecord<String, ModelVersion> record : consumer.poll(Duration.ofMillis(200))) {
-        record(record.value());
-      }
+    List<ConsumerRecord<String, ModelVersion>> all = reader.readToEnd(Duration.ofSeconds(30));
+    for (int i = read; i < all.size(); i++) {
+      record(all.get(i).value());
     }
+    read = all.size();
   }
 
   /** Also called by the worker right after it commits, so it need not re-read its own output. */
@@ -86,6 +68,6 @@ final class VersionLog implements AutoCloseable {
 
   @Override
   public void close() {
-    consumer.close(java.time.Duration.ofSeconds(5));
+    reader.close();
   }
 }
