@@ -1,5 +1,6 @@
 package io.lethe.kafka;
 
+import io.apicurio.registry.resolver.config.SchemaResolverConfig;
 import io.apicurio.registry.serde.Default4ByteIdHandler;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -92,13 +93,17 @@ public final class AvroSerdes {
    * silently: Confluent's framing (magic byte 0, then the schema's 4-byte big-endian id, then Avro
    * binary), no schema headers, and the id is the registry's <em>content</em> id, which is the id
    * Apicurio's Confluent-compatible API ({@code /apis/ccompat/v7/schemas/ids/{id}}) serves. The
-   * subject is Confluent's default, {@code <topic>-value}.
+   * subject is Confluent's default, {@code <topic>-value}, and the schema is registered whole, as
+   * Confluent's serializer registers it: by default Apicurio's Avro serializer registers every
+   * nested named type (an enum, a record) as an artifact of its own and the record's schema as a
+   * text that only names them, which a reader that does not follow references cannot parse.
    */
   static Map<String, Object> registryConfig(String registryUrl) {
     Map<String, Object> config = new HashMap<>();
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
     config.put(SerdeConfig.ARTIFACT_RESOLVER_STRATEGY, TopicIdStrategy.class.getName());
+    config.put(SchemaResolverConfig.DEREFERENCE_SCHEMA, true);
     config.put(KafkaSerdeConfig.ENABLE_HEADERS, false);
     config.put(SerdeConfig.ID_HANDLER, Default4ByteIdHandler.class.getName());
     config.put(SerdeConfig.USE_ID, IdOption.contentId.name());

@@ -113,6 +113,7 @@ class AvroSerdesTest {
     Map<String, Object> config = AvroSerdes.registryConfig("http://registry/apis/registry/v3");
     assertEquals(false, config.get("apicurio.registry.headers.enabled"));
     assertEquals("contentId", config.get("apicurio.registry.use-id"));
+    assertEquals(true, config.get("apicurio.registry.dereference-schema"));
     assertEquals(
         "io.apicurio.registry.serde.Default4ByteIdHandler",
         config.get("apicurio.registry.id-handler"));
