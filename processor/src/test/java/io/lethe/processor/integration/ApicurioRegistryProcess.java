@@ -38,6 +38,7 @@ final class ApicurioRegistryProcess implements AutoCloseable {
   private final int port;
   private final Thread shutdownHook;
   private final long launched = System.nanoTime();
+  private boolean closed;
 
   private ApicurioRegistryProcess(Process process, Path home, Path log, int port) {
     this.process = process;
@@ -190,8 +191,13 @@ final class ApicurioRegistryProcess implements AutoCloseable {
     }
   }
 
+  /** Stops the registry (SIGTERM, then SIGKILL after 15 s) and deletes its files; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {
