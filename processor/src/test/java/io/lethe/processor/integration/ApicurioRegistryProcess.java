@@ -29,7 +29,6 @@ import java.util.stream.Stream;
  */
 final class ApicurioRegistryProcess implements AutoCloseable {
   static final String DIST_PROPERTY = "lethe.apicurio.dist";
-  static final String RUNNER_JAR = "apicurio-registry-app-3.0.9-runner.jar";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   private final Process process;
@@ -67,9 +66,15 @@ final class ApicurioRegistryProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack " + dist, e);
     }
-    Path jar = home.resolve(RUNNER_JAR);
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(dist + " holds no " + RUNNER_JAR);
+    Path jar;
+    try (Stream<Path> files = Files.list(home)) {
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().endsWith("-runner.jar"))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException(dist + " holds no *-runner.jar"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     int port = freePort();
     Path log = home.resolve("registry.log");
