@@ -1,9 +1,14 @@
 package io.lethe.kafka;
 
+import io.apicurio.registry.resolver.config.SchemaResolverConfig;
+import io.apicurio.registry.serde.Default4ByteIdHandler;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
+import io.apicurio.registry.serde.config.IdOption;
 import io.apicurio.registry.serde.config.SerdeConfig;
+import io.apicurio.registry.serde.kafka.config.KafkaSerdeConfig;
+import io.apicurio.registry.serde.strategy.TopicIdStrategy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -17,7 +22,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -75,15 +79,149 @@ public final class AvroSerdes {
   }
 
   private <T extends SpecificRecord> Serde<T> registrySerde(Class<T> type) {
+    Map<String, Object> config = registryConfig(registryUrl);
+    AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
+    AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
+    serializer.configure(config, false);
+    deserializer.configure(config, false);
+    return new ConfluentFramedSerde<>(type, registryUrl, serializer, deserializer);
+  }
+
+  /**
+   * The Apicurio serde settings of REGISTRY mode. Each one that decides the wire format is stated
+   * here rather than inherited from Apicurio's defaults, so an upgrade cannot change the framing
+   * silently: Confluent's framing (magic byte 0, then the schema's 4-byte big-endian id, then Avro
+   * binary), no schema headers, and the id is the registry's <em>content</em> id, which is the id
+   * Apicurio's Confluent-compatible API ({@code /apis/ccompat/v7/schemas/ids/{id}}) serves. The
+   * subject is Confluent's default, {@code <topic>-value}, and the schema is registered whole, as
+   * Confluent's serializer registers it: by default Apicurio's Avro serializer registers every
+   * nested named type (an enum, a record) as an artifact of its own and the record's schema as a
+   * text that only names them, which a reader that does not follow references cannot parse.
+   */
+  static Map<String, Object> registryConfig(String registryUrl) {
     Map<String, Object> config = new HashMap<>();
     config.put(SerdeConfig.REGISTRY_URL, registryUrl);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+    config.put(SerdeConfig.ARTIFACT_RESOLVER_STRATEGY, TopicIdStrategy.class.getName());
+    config.put(SchemaResolverConfig.DEREFERENCE_SCHEMA, true);
+    config.put(KafkaSerdeConfig.ENABLE_HEADERS, false);
+    config.put(SerdeConfig.ID_HANDLER, Default4ByteIdHandler.class.getName());
+    config.put(SerdeConfig.USE_ID, IdOption.contentId.name());
+    config.put(AvroSerdeConfig.AVRO_ENCODING, AvroSerdeConfig.AVRO_ENCODING_BINARY);
     config.put(AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
-    Serializer<T> serializer = new AvroKafkaSerializer<>();
-    Deserializer<T> deserializer = new AvroKafkaDeserializer<>();
-    serializer.configure(config, false);
-    deserializer.configure(config, false);
-    return Serdes.serdeFrom(serializer, deserializer);
+    return config;
+  }
+
+  /**
+   * Apicurio's serializer and deserializer in Confluent's framing, with the same failure contract
+   * as {@link SingleObjectSerde}: whatever goes wrong while decoding (a foreign first byte, an id
+   * the registry does not know, bytes that do not match the schema, a record of another type)
+   * becomes a Kafka {@link SerializationException}, which the topology dead-letters. Apicurio
+   * itself throws {@code IllegalStateException}s and client exceptions for these.
+   */
+  static final class ConfluentFramedSerde<T extends SpecificRecord>
+      implements Serde<T>, Serializer<T>, Deserializer<T> {
+    /** Confluent's magic byte, then a 4-byte schema id. */
+    static final byte MAGIC_BYTE = 0;
+
+    static final int HEADER_SIZE = 5;
+
+    private final Class<T> type;
+    private final String registryUrl;
+    private final Serializer<T> serializer;
+    private final Deserializer<T> deserializer;
+
+    ConfluentFramedSerde(
+        Class<T> type, String registryUrl, Serializer<T> serializer, Deserializer<T> deserializer) {
+      this.type = type;
+      this.registryUrl = registryUrl;
+      this.serializer = serializer;
+      this.deserializer = deserializer;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+      if (data == null) {
+        return null;
+      }
+      try {
+        return serializer.serialize(topic, data);
+      } catch (SerializationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new SerializationException(
+            "cannot encode "
+                + type.getSimpleName()
+                + " for "
+                + topic
+                + " through the schema registry at "
+                + registryUrl
+                + ": "
+                + e,
+            e);
+      }
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+      if (data == null) {
+        return null;
+      }
+      if (data.length < HEADER_SIZE || data[0] != MAGIC_BYTE) {
+        throw new SerializationException(
+            "not a "
+                + type.getSimpleName()
+                + " in the Confluent wire format (magic byte 0, 4-byte schema id, Avro binary): "
+                + (data.length == 0
+                    ? "empty value"
+                    : String.format("first byte 0x%02x, %d bytes", data[0] & 0xff, data.length)));
+      }
+      int schemaId = ByteBuffer.wrap(data, 1, 4).getInt();
+      Object value;
+      try {
+        value = deserializer.deserialize(topic, data);
+      } catch (RuntimeException e) {
+        throw new SerializationException(
+            "cannot decode a "
+                + type.getSimpleName()
+                + " written with schema id "
+                + schemaId
+                + " (registry at "
+                + registryUrl
+                + "): "
+                + e,
+            e);
+      }
+      if (!type.isInstance(value)) {
+        throw new SerializationException(
+            "schema id "
+                + schemaId
+                + " describes "
+                + (value == null ? "nothing" : value.getClass().getName())
+                + ", not a "
+                + type.getName());
+      }
+      return type.cast(value);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {}
+
+    @Override
+    public void close() {
+      serializer.close();
+      deserializer.close();
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+      return this;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+      return this;
+    }
   }
 
   /**

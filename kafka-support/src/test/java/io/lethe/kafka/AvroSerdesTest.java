@@ -3,6 +3,7 @@ package io.lethe.kafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.avro.DeletionReason;
 import io.lethe.avro.DeletionRequest;
@@ -69,5 +70,55 @@ class AvroSerdesTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> AvroSerdes.fromConfig(Map.of(AvroSerdes.MODE, "registry")));
+  }
+
+  @Test
+  void registryModeRejectsWhatIsNotConfluentFramedWithoutAskingTheRegistry() {
+    // Nothing listens on port 1: a lookup would fail differently (and only after retries).
+    Serde<DeletionRequest> serde =
+        new AvroSerdes(SerializationMode.REGISTRY, "http://127.0.0.1:1/apis/registry/v3")
+            .serde(DeletionRequest.class);
+    byte[] singleObject =
+        AvroSerdes.embedded()
+            .serde(DeletionRequest.class)
+            .serializer()
+            .serialize("t", request("r"));
+    for (byte[] bytes :
+        List.of(
+            new byte[0],
+            new byte[] {0, 0, 0},
+            "{not avro}".getBytes(StandardCharsets.UTF_8),
+            singleObject)) {
+      SerializationException e =
+          assertThrows(
+              SerializationException.class, () -> serde.deserializer().deserialize("t", bytes));
+      assertTrue(e.getMessage().contains("Confluent wire format"), e.getMessage());
+    }
+  }
+
+  @Test
+  void registryModeTurnsALookupFailureIntoASerializationException() {
+    Serde<DeletionRequest> serde =
+        new AvroSerdes(SerializationMode.REGISTRY, "http://127.0.0.1:1/apis/registry/v3")
+            .serde(DeletionRequest.class);
+    byte[] framed = {0, 0, 0, 0, 42, 2, 'x'};
+    SerializationException e =
+        assertThrows(
+            SerializationException.class, () -> serde.deserializer().deserialize("t", framed));
+    assertTrue(e.getMessage().contains("schema id 42"), e.getMessage());
+  }
+
+  @Test
+  void registryModeStatesTheConfluentFramingExplicitly() {
+    Map<String, Object> config = AvroSerdes.registryConfig("http://registry/apis/registry/v3");
+    assertEquals(false, config.get("apicurio.registry.headers.enabled"));
+    assertEquals("contentId", config.get("apicurio.registry.use-id"));
+    assertEquals(true, config.get("apicurio.registry.dereference-schema"));
+    assertEquals(
+        "io.apicurio.registry.serde.Default4ByteIdHandler",
+        config.get("apicurio.registry.id-handler"));
+    assertEquals(
+        "io.apicurio.registry.serde.strategy.TopicIdStrategy",
+        config.get("apicurio.registry.artifact-resolver-strategy"));
   }
 }

@@ -5,6 +5,7 @@ import io.lethe.avro.DeletionScope;
 import io.lethe.kafka.AvroSerdes;
 import io.lethe.kafka.EmbeddedKafka;
 import io.lethe.kafka.LetheTopics;
+import io.lethe.kafka.TopicAdmin;
 import io.lethe.kafka.TopicNames;
 import io.lethe.processor.LetheProcessor;
 import io.lethe.processor.engine.verify.VerificationPolicy;
@@ -24,25 +25,34 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** One pipeline (topics under a unique prefix) on a shared broker, with a small, fast model. */
+/**
+ * One pipeline (topics under a unique prefix) on a shared broker, with a small, fast model. The
+ * broker is anything with bootstrap servers (the in-JVM one, a container); the serdes are those of
+ * the serialization mode under test.
+ */
 final class PipelineHarness {
   static final String MODEL = "mnist-mlp";
 
-  final EmbeddedKafka kafka;
+  final String bootstrapServers;
   final LetheTopics topics;
   final Path dir;
   final EngineUnlearner engine;
 
+  /** On the in-JVM broker, in the embedded (single-object) encoding. */
   PipelineHarness(EmbeddedKafka kafka, String prefix, Path dir) {
-    this.kafka = kafka;
-    this.topics = new LetheTopics(TopicNames.DEFAULTS.withPrefix(prefix), AvroSerdes.embedded());
+    this(kafka.bootstrapServers(), prefix, dir, AvroSerdes.embedded());
+  }
+
+  PipelineHarness(String bootstrapServers, String prefix, Path dir, AvroSerdes serdes) {
+    this.bootstrapServers = bootstrapServers;
+    this.topics = new LetheTopics(TopicNames.DEFAULTS.withPrefix(prefix), serdes);
     this.dir = dir;
     ManagedModel model = ManagedModel.mnistMlp(MODEL);
     this.engine =
         new EngineUnlearner(
             List.of(model.withTraining(model.training().withEpochs(1))),
             VerificationPolicy.defaults());
-    kafka.createTopics(topics.names, 2);
+    TopicAdmin.ensureTopics(bootstrapServers, topics.names, 2, (short) 1);
   }
 
   /** A processor whose every id is derived from the topic prefix, so restarts find their state. */
@@ -51,7 +61,7 @@ final class PipelineHarness {
     LetheProcessor processor =
         new LetheProcessor(
             new LetheProcessor.Settings(
-                kafka.bootstrapServers(),
+                bootstrapServers,
                 prefix + "processor",
                 prefix + "worker-group",
                 prefix + "worker-0",
@@ -70,7 +80,7 @@ final class PipelineHarness {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
+            bootstrapServers,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true),
         new StringSerializer(),
