@@ -191,7 +191,8 @@ public final class EngineUnlearner implements Unlearner, ModelDirectory {
               scope,
               scope == ForgetScope.CLASS ? classes : Set.of(),
               Budget.empty(),
-              seedOf(model, job.batchId()),
+              // The training seed: exact retraining then reproduces the oracle, run after run.
+              model.seed(),
               model.training(),
               split.validation());
       Outcome outcome = attempt(model, method, task, verifier);
