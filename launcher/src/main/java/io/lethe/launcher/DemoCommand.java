@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -40,8 +39,6 @@ import picocli.CommandLine.Option;
             + " show the new versions from the registry's HTTP API.")
 public final class DemoCommand implements Callable<Integer> {
   static final String MODEL_ID = "mnist-mlp";
-  private static final Set<ReceiptStatus> FINAL =
-      Set.of(ReceiptStatus.APPLIED, ReceiptStatus.FAILED);
 
   @Option(names = "--exit", description = "Exit when done instead of serving until Ctrl-C.")
   boolean exit;

@@ -158,10 +158,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
     headers.add(DeletionTopology.HEADER_ORIGIN, where.getBytes(StandardCharsets.UTF_8));
     context.forward(
         new Record<>(
-            record.key(),
-            new Routed.DeadLetter(record.value(), stage, reason),
-            record.timestamp(),
-            headers));
+            record.key(), new Routed.DeadLetter(record.value()), record.timestamp(), headers));
     if (requestId != null && !requestId.isBlank()) {
       forward(record, requestId, new Routed.Receipt(Receipts.rejected(requestId, reason, now)));
     }

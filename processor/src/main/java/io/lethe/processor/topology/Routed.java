@@ -13,8 +13,11 @@ public sealed interface Routed {
   /** A receipt for the request's life cycle, keyed by request id. */
   record Receipt(RequestReceipt receipt) implements Routed {}
 
-  /** An input record that cannot be processed: the original bytes and why. */
-  record DeadLetter(byte[] value, String stage, String reason) implements Routed {}
+  /**
+   * An input record that cannot be processed: the original bytes; which step refused it and why
+   * travel in the record's headers ({@link DeletionTopology#HEADER_REASON} and friends).
+   */
+  record DeadLetter(byte[] value) implements Routed {}
 
   /** A valid request resolved to one model, to be batched. */
   record Resolved(String modelId, BatchedRequest request) implements Routed {}

@@ -91,10 +91,6 @@ public final class UnlearningWorker implements AutoCloseable {
     loop.start();
   }
 
-  public boolean isAlive() {
-    return loop.isAlive();
-  }
-
   private void run() {
     try {
       open();
