@@ -107,32 +107,34 @@ public final class Slug implements UnlearningMethod {
         List<Parameter> params = layers.get(candidate.name());
         float[][] w0 = weights.get(candidate.name());
         float[][] direction = direction(forgetGrad.get(candidate.name()), w0);
-        double lo = 0;
-        double hi = maxStep;
-        apply(params, w0, direction, hi);
-        double forgetAtHi = Evaluator.accuracy(model, forget);
-        if (forgetAtHi > target) {
-          apply(params, w0, direction, 0);
-          continue; // even the largest step does not forget: not a usable layer
-        }
-        for (int i = 0; i < searchSteps; i++) {
-          double mid = 0.5 * (lo + hi);
-          apply(params, w0, direction, mid);
-          if (Evaluator.accuracy(model, forget) <= target) {
-            hi = mid;
-          } else {
-            lo = mid;
+        try (Perturbation step = new Perturbation(model.manager(), params, w0, direction)) {
+          double lo = 0;
+          double hi = maxStep;
+          step.apply(hi);
+          double forgetAtHi = Evaluator.accuracy(model, forget);
+          if (forgetAtHi > target) {
+            step.apply(0);
+            continue; // even the largest step does not forget: not a usable layer
           }
+          for (int i = 0; i < searchSteps; i++) {
+            double mid = 0.5 * (lo + hi);
+            step.apply(mid);
+            if (Evaluator.accuracy(model, forget) <= target) {
+              hi = mid;
+            } else {
+              lo = mid;
+            }
+          }
+          step.apply(hi);
+          double evalAccuracy = Evaluator.accuracy(model, eval);
+          if (evalAccuracy > bestEvalAccuracy) {
+            bestEvalAccuracy = evalAccuracy;
+            bestLayer = candidate.name();
+            bestEta = hi;
+            bestForgetAccuracy = Evaluator.accuracy(model, forget);
+          }
+          step.apply(0);
         }
-        apply(params, w0, direction, hi);
-        double evalAccuracy = Evaluator.accuracy(model, eval);
-        if (evalAccuracy > bestEvalAccuracy) {
-          bestEvalAccuracy = evalAccuracy;
-          bestLayer = candidate.name();
-          bestEta = hi;
-          bestForgetAccuracy = Evaluator.accuracy(model, forget);
-        }
-        apply(params, w0, direction, 0);
       }
       if (bestLayer == null) {
         // no Pareto layer reaches the target: take the most important layer at the largest step
