@@ -238,7 +238,8 @@ public final class AvroSerdes {
       SpecificData model = SpecificData.getForClass(type);
       Schema schema = model.getSchema(type);
       this.type = type;
-      this.encoder = new BinaryMessageEncoder<>(model, schema);
+      // No copy inside Avro: its buffer is per thread and reused, and serialize copies it out once.
+      this.encoder = new BinaryMessageEncoder<>(model, schema, false);
       this.decoder = new BinaryMessageDecoder<>(model, schema);
     }
 

@@ -116,7 +116,8 @@ final class BatchingProcessor implements Processor<String, BatchedRequest, Strin
         requests.add(entry.value);
       }
     }
-    keys.forEach(pending::delete);
+    // put(key, null) deletes like delete(key) but does not read and decode the old value back.
+    keys.forEach(key -> pending.put(key, null));
     open.delete(modelId);
     Long last = sequences.get(modelId);
     long sequence = last == null ? 1 : last + 1;

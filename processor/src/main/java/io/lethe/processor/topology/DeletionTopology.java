@@ -46,18 +46,24 @@ public final class DeletionTopology {
                 false),
             Serdes.String(),
             Serdes.Long()));
+    // The batch stores hold at most one open batch per model: in memory, changelogged (so restored
+    // after a restart), with a record cache, so a request stored and removed again within one
+    // commit
+    // interval never reaches the changelog. The dedupe store grows with traffic: RocksDB.
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(OPEN_BATCHES_STORE),
-            Serdes.String(),
-            new OpenBatch.StoreSerde()));
+                Stores.inMemoryKeyValueStore(OPEN_BATCHES_STORE),
+                Serdes.String(),
+                new OpenBatch.StoreSerde())
+            .withCachingEnabled());
     Serde<BatchedRequest> batched = topics.serdes.serde(BatchedRequest.class);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PENDING_REQUESTS_STORE), Serdes.String(), batched));
+                Stores.inMemoryKeyValueStore(PENDING_REQUESTS_STORE), Serdes.String(), batched)
+            .withCachingEnabled());
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(SEQUENCE_STORE), Serdes.String(), Serdes.Long()));
+            Stores.inMemoryKeyValueStore(SEQUENCE_STORE), Serdes.String(), Serdes.Long()));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(LINEAGE_STORE),

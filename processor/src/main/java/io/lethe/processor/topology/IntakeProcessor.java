@@ -134,13 +134,13 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
   }
 
   private static BatchedRequest batched(DeletionRequest request, List<Long> sampleIds) {
-    return BatchedRequest.newBuilder()
-        .setRequestId(request.getRequestId())
-        .setScope(request.getScope())
-        .setSampleIds(request.getScope() == DeletionScope.CLASS ? List.of() : sampleIds)
-        .setClassLabels(request.getClassLabels())
-        .setDeadline(request.getDeadline())
-        .build();
+    // The all-fields constructor rather than the builder, which copies defaults on every call.
+    return new BatchedRequest(
+        request.getRequestId(),
+        request.getScope(),
+        request.getScope() == DeletionScope.CLASS ? List.of() : sampleIds,
+        request.getClassLabels(),
+        request.getDeadline());
   }
 
   private void reject(

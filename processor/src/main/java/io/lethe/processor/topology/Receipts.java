@@ -9,11 +9,13 @@ public final class Receipts {
   private Receipts() {}
 
   public static RequestReceipt of(String requestId, ReceiptStatus status, long atMillis) {
-    return RequestReceipt.newBuilder()
-        .setRequestId(requestId)
-        .setStatus(status)
-        .setAt(Instant.ofEpochMilli(atMillis))
-        .build();
+    // Setters, not the builder: the topology makes two receipts per request, and Avro's builder
+    // deep-copies every unset field's default (all null here) each time.
+    RequestReceipt receipt = new RequestReceipt();
+    receipt.setRequestId(requestId);
+    receipt.setStatus(status);
+    receipt.setAt(Instant.ofEpochMilli(atMillis));
+    return receipt;
   }
 
   public static RequestReceipt rejected(String requestId, String reason, long atMillis) {

@@ -10,7 +10,9 @@ import java.util.Map;
  * @param defaultPolicy batch limits for models without their own
  * @param policies per-model batch limits
  * @param dedupeRetention how long a request id is remembered for deduplication
- * @param punctuateInterval how often (wall clock) open batches are checked for age and deadlines
+ * @param punctuateInterval how often (wall clock) open batches are checked for age and deadlines: a
+ *     batch closes at most this long after its age limit, and the check reads one small header per
+ *     model, so it can be short
  * @param events who hears what the topology does (metrics)
  */
 public record TopologySettings(
@@ -27,7 +29,7 @@ public record TopologySettings(
         BatchPolicy.DEFAULT,
         Map.of(),
         Duration.ofDays(7),
-        Duration.ofSeconds(1),
+        Duration.ofMillis(250),
         TopologyEvents.NONE);
   }
 

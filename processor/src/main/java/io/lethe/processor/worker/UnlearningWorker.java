@@ -73,6 +73,9 @@ public final class UnlearningWorker implements AutoCloseable {
   private KafkaProducer<String, Object> producer;
   private VersionLog versions;
 
+  /** When the batch being handled was taken up (for the log line that reports its duration). */
+  private long batchStartedNanos;
+
   public UnlearningWorker(
       Settings settings,
       LetheTopics topics,
@@ -170,6 +173,7 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, UnlearningBatch> record) throws Exception {
+    batchStartedNanos = System.nanoTime();
     UnlearningBatch batch = record.value();
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     versions.catchUp();
@@ -307,12 +311,14 @@ public final class UnlearningWorker implements AutoCloseable {
     versions.record(version);
     if (version != null) {
       log.info(
-          "Published {} v{} ({}, {}) for batch {}",
+          "Published {} v{} ({}, {}) for batch {} in {} ms (method {} ms)",
           version.getModelId(),
           version.getVersion(),
           version.getMethod(),
           version.getStatus(),
-          batch.getBatchId());
+          batch.getBatchId(),
+          (System.nanoTime() - batchStartedNanos) / 1_000_000,
+          version.getMetrics() == null ? 0 : version.getMetrics().getDurationMillis());
     } else {
       log.warn("Batch {} FAILED: {}", batch.getBatchId(), failure);
     }

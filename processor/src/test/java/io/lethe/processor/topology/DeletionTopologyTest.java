@@ -126,12 +126,27 @@ class DeletionTopologyTest {
     return out;
   }
 
+  private int storeSize(String store) {
+    int n = 0;
+    try (var all = driver.getKeyValueStore(store).all()) {
+      while (all.hasNext()) {
+        all.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
   @Test
   void validRequestsAreAcceptedAndBatchedPerModelOnSize() {
     send(samples("r1", "mnist-mlp", 1, 2));
     send(samples("r2", "mnist-mlp", 3));
     assertTrue(batches.isEmpty(), "batch of 3 still open after 2 requests");
+    assertEquals(2, storeSize(DeletionTopology.PENDING_REQUESTS_STORE));
     send(samples("r3", "mnist-mlp", 4));
+    // A closed batch leaves nothing behind, or its requests would ride along in the next one.
+    assertEquals(0, storeSize(DeletionTopology.PENDING_REQUESTS_STORE));
+    assertEquals(0, storeSize(DeletionTopology.OPEN_BATCHES_STORE));
     UnlearningBatch batch = batches.readValue();
     assertEquals("mnist-mlp-b000001", batch.getBatchId());
     assertEquals(1, batch.getSequence());
