@@ -240,6 +240,23 @@ class ConsumerIntegrationTest {
     assertTrue(scrape.contains("jvm_memory_used_bytes"), "JVM metrics are bound");
   }
 
+  @Test
+  void theIngestLagFallsToZeroOnceEverythingIsRead() throws Exception {
+    long tenMinutesAgo = System.currentTimeMillis() - 600_000;
+    fx.publishAt(
+        fx.artifacts.version("late", 1, VerificationStatus.PASSED, List.of()), tenMinutesAgo);
+    fx.awaitVersion("late", 1);
+    // The record was ten minutes late; with nothing more to read the registry is not behind, and
+    // the lag alert (over 300 s for 10 minutes) must not keep firing on a quiet topic.
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    double lag = metric("lethe_registry_ingest_lag_seconds");
+    while (lag > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      lag = metric("lethe_registry_ingest_lag_seconds");
+    }
+    assertEquals(0.0, lag, "ingest lag once caught up");
+  }
+
   private static double metric(String prefix) {
     return fx.http
         .get("/metrics")

@@ -76,13 +76,20 @@ final class RegistryFixture implements AutoCloseable {
   }
 
   void publish(ModelVersion version) {
+    publishAt(version, null);
+  }
+
+  /** Publishes with the given Kafka timestamp (epoch millis; null for now). */
+  void publishAt(ModelVersion version, Long timestamp) {
     byte[] bytes =
         topics
             .modelVersions
             .valueSerde()
             .serializer()
             .serialize(topics.names.modelVersions(), version);
-    publishRaw(topics.names.modelVersions(), version.getModelId(), bytes);
+    send(
+        new ProducerRecord<>(
+            topics.names.modelVersions(), null, timestamp, version.getModelId(), bytes));
   }
 
   void publish(RequestReceipt receipt) {
@@ -96,10 +103,14 @@ final class RegistryFixture implements AutoCloseable {
   }
 
   void publishRaw(String topic, String key, byte[] value) {
+    send(new ProducerRecord<>(topic, key, value));
+  }
+
+  private void send(ProducerRecord<String, byte[]> record) {
     try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      producer.send(record).get();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot publish to " + topic, e);
+      throw new IllegalStateException("cannot publish to " + record.topic(), e);
     }
   }
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,7 +93,14 @@ public final class RegistryConsumer implements AutoCloseable {
       log.info("Registry consumer subscribed to {} and {}", versionsTopic, receiptsTopic);
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-        if (!records.isEmpty() && !processAll(records)) {
+        if (records.isEmpty()) {
+          if (caughtUp()) {
+            // Nothing left to read: the lag is zero now, not the last record's, which would
+            // otherwise stay on the gauge (and in the lag alert) for as long as the topics are
+            // quiet.
+            metrics.lag(0);
+          }
+        } else if (!processAll(records)) {
           pause();
         }
       }
@@ -109,6 +118,18 @@ public final class RegistryConsumer implements AutoCloseable {
       }
       stopped.countDown();
     }
+  }
+
+  /** True when every assigned partition is read to its end, as the last fetches reported it. */
+  private boolean caughtUp() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    for (TopicPartition partition : assigned) {
+      OptionalLong lag = consumer.currentLag(partition);
+      if (lag.isEmpty() || lag.getAsLong() > 0) {
+        return false;
+      }
+    }
+    return !assigned.isEmpty();
   }
 
   /** Processes a poll's records; false when one failed and its partition was rewound. */

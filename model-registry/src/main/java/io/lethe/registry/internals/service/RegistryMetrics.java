@@ -13,7 +13,8 @@ public final class RegistryMetrics {
   public RegistryMetrics(MeterRegistry registry) {
     this.registry = registry;
     Gauge.builder("lethe.registry.ingest.lag", lagMillis, v -> v.get() / 1000.0)
-        .description("Seconds between a record's Kafka timestamp and its ingest, last record")
+        .description(
+            "Seconds between the last record's Kafka timestamp and its ingest; 0 once caught up")
         .baseUnit("seconds")
         .register(registry);
     // Registered up front so that a scrape shows them (at 0) before the first record arrives.
