@@ -112,9 +112,18 @@ class MonitoringContractIntegrationTest {
 
   @Test
   void stateStoresOfEveryTypeKeepTheirMetrics() {
-    // Key-value and window stores both keep their metrics (MetricsServer.stateStoreTags).
+    // Every store type keeps its metrics (MetricsServer.stateStoreTags): the in-memory batch
+    // stores, the RocksDB lineage store, the RocksDB dedupe window store.
+    assertTrue(processorScrape.contains("store_type=\"in-memory\""), "no in-memory store metrics");
     assertTrue(processorScrape.contains("store_type=\"rocksdb\""), "no key-value store metrics");
     assertTrue(
         processorScrape.contains("store_type=\"rocksdb-window\""), "no window store metrics");
+  }
+
+  @Test
+  void theWorkersOwnKafkaClientsAreOnTheScrape() {
+    assertTrue(
+        ProcessorScrape.hasWorkerClients(processorScrape),
+        "no kafka_consumer_/kafka_producer_ meters of the worker's clients");
   }
 }

@@ -108,8 +108,25 @@ final class ProcessorScrape {
                           l ->
                               l.startsWith("kafka_producer_topic_record_send_total{")
                                   && l.contains("topic=\"" + topics.names.deadLetter() + "\""))
-                  && s.contains("jvm_gc_pause_seconds_count"));
+                  && s.contains("jvm_gc_pause_seconds_count")
+                  && hasWorkerClients(s));
     }
+  }
+
+  /** The worker's own consumer and transactional producer (client ids from their configs). */
+  static boolean hasWorkerClients(String scrape) {
+    return scrape
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("kafka_consumer_")
+                        && l.contains("client_id=\"consumer-lethe-unlearning-worker-"))
+        && scrape
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("kafka_producer_")
+                        && l.contains("client_id=\"producer-lethe-worker-0\""));
   }
 
   /**

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Turns what the topology and the worker report into {@link LetheMetrics}. A request is pending
@@ -18,13 +21,29 @@ import java.util.Map;
  */
 public final class MetricsBridge implements TopologyEvents, WorkerListener {
   private final LetheMetrics metrics;
+  private final BiConsumer<Consumer<?, ?>, Producer<?, ?>> workerClients;
   private final Map<String, Open> open = new HashMap<>();
   private final Map<String, UnlearningBatch> inFlight = new HashMap<>();
 
   private record Open(int pending, Instant since, Instant earliestDeadline) {}
 
   public MetricsBridge(LetheMetrics metrics) {
+    this(metrics, (consumer, producer) -> {});
+  }
+
+  /**
+   * @param workerClients given the worker's Kafka clients once it has created them, to bind their
+   *     metrics
+   */
+  public MetricsBridge(
+      LetheMetrics metrics, BiConsumer<Consumer<?, ?>, Producer<?, ?>> workerClients) {
     this.metrics = metrics;
+    this.workerClients = workerClients;
+  }
+
+  @Override
+  public void clientsOpened(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    workerClients.accept(consumer, producer);
   }
 
   @Override

@@ -3,21 +3,28 @@ package io.lethe.processor.metrics;
 import ai.djl.Device;
 import io.lethe.processor.LetheProcessor;
 import io.lethe.processor.engine.model.Devices;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The processor's metrics, end to end: one Prometheus registry with JVM and process metrics,
  * Lethe's own meters fed by a {@link MetricsBridge}, the unlearning device's memory ({@link
- * DeviceMemory}), the Kafka Streams metrics of the running topology, and the {@code /metrics}
- * endpoint.
+ * DeviceMemory}), the Kafka Streams metrics of the running topology, the worker's own Kafka
+ * clients, and the {@code /metrics} endpoint.
  */
 public final class ProcessorMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = MetricsServer.newRegistry();
   private final AutoCloseable jvm = MetricsServer.bindJvmMetrics(registry);
   private final LetheMetrics metrics = new LetheMetrics(registry);
-  private final MetricsBridge bridge = new MetricsBridge(metrics);
+  private final List<KafkaClientMetrics> workerClients = new CopyOnWriteArrayList<>();
+  private final MetricsBridge bridge = new MetricsBridge(metrics, this::bindWorkerClients);
   private KafkaStreamsMetrics streamsMetrics;
   private MetricsServer server;
 
@@ -47,6 +54,16 @@ public final class ProcessorMetrics implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The worker's consumer and transactional producer. No extra tags: the stream threads' clients
+   * have meters of the same names, Prometheus wants one label set per name, and {@code client_id}
+   * tells them apart.
+   */
+  private void bindWorkerClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    workerClients.add(MetricsServer.bindKafkaClient(registry, consumer, Tags.empty()));
+    workerClients.add(MetricsServer.bindKafkaClient(registry, producer, Tags.empty()));
+  }
+
   public int port() {
     return server.port();
   }
@@ -59,6 +76,7 @@ public final class ProcessorMetrics implements AutoCloseable {
     if (streamsMetrics != null) {
       streamsMetrics.close();
     }
+    workerClients.forEach(KafkaClientMetrics::close);
     jvm.close();
     registry.close();
   }

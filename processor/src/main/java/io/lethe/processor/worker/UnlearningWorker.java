@@ -156,6 +156,7 @@ public final class UnlearningWorker implements AutoCloseable {
             log.info("Worker {} assigned {}", settings.transactionalId(), partitions);
           }
         });
+    listener.clientsOpened(consumer, producer);
     log.info("Unlearning worker {} started", settings.transactionalId());
   }
 

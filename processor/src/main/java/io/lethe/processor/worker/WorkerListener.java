@@ -2,6 +2,8 @@ package io.lethe.processor.worker;
 
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.UnlearningBatch;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /** Observes the worker's steps (progress output, metrics, and fault injection in tests). */
 public interface WorkerListener {
@@ -14,6 +16,9 @@ public interface WorkerListener {
 
   /** After the version, its receipts and the input offset were committed together. */
   default void committed(UnlearningBatch batch, ModelVersion version) {}
+
+  /** Once, when the worker has created its consumer and its transactional producer (metrics). */
+  default void clientsOpened(Consumer<?, ?> consumer, Producer<?, ?> producer) {}
 
   /** Both listeners, {@code first} first. */
   static WorkerListener both(WorkerListener first, WorkerListener second) {
@@ -28,6 +33,12 @@ public interface WorkerListener {
       public void committed(UnlearningBatch batch, ModelVersion version) {
         first.committed(batch, version);
         second.committed(batch, version);
+      }
+
+      @Override
+      public void clientsOpened(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+        first.clientsOpened(consumer, producer);
+        second.clientsOpened(consumer, producer);
       }
     };
   }
