@@ -15,17 +15,7 @@ public final class JdbcAliasDao implements AliasDao {
 
   @Override
   public Optional<AliasRow> find(String modelId, String alias) {
-    return db
-        .withConnection(
-            c ->
-                Sql.query(
-                    c,
-                    "SELECT * FROM aliases WHERE model_id = ? AND alias = ?",
-                    JdbcAliasDao::map,
-                    modelId,
-                    alias))
-        .stream()
-        .findFirst();
+    return findOne("SELECT * FROM aliases WHERE model_id = ? AND alias = ?", modelId, alias);
   }
 
   @Override
@@ -41,16 +31,12 @@ public final class JdbcAliasDao implements AliasDao {
 
   @Override
   public Optional<AliasRow> findForUpdate(String modelId, String alias) {
-    return db
-        .withConnection(
-            c ->
-                Sql.query(
-                    c,
-                    "SELECT * FROM aliases WHERE model_id = ? AND alias = ? FOR UPDATE",
-                    JdbcAliasDao::map,
-                    modelId,
-                    alias))
-        .stream()
+    return findOne(
+        "SELECT * FROM aliases WHERE model_id = ? AND alias = ? FOR UPDATE", modelId, alias);
+  }
+
+  private Optional<AliasRow> findOne(String sql, String modelId, String alias) {
+    return db.withConnection(c -> Sql.query(c, sql, JdbcAliasDao::map, modelId, alias)).stream()
         .findFirst();
   }
 

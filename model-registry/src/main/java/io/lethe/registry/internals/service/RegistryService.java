@@ -257,14 +257,7 @@ public final class RegistryService {
     return db.inTransaction(
         () -> {
           requireModel(modelId);
-          aliases.lock(modelId, alias);
-          AliasRow current =
-              aliases
-                  .findForUpdate(modelId, alias)
-                  .orElseThrow(
-                      () ->
-                          RegistryException.notFound(
-                              "alias " + alias + " of " + modelId + " is not set"));
+          AliasRow current = lockExisting(modelId, alias);
           Deque<Integer> stack = promotionStack(modelId, alias);
           if (stack.isEmpty() || stack.peek() != current.version()) {
             stack.push(current.version());
@@ -281,18 +274,20 @@ public final class RegistryService {
         });
   }
 
+  /** Locks the alias for this transaction and reads it; not found when it is not set. */
+  private AliasRow lockExisting(String modelId, String alias) {
+    aliases.lock(modelId, alias);
+    return aliases
+        .findForUpdate(modelId, alias)
+        .orElseThrow(
+            () -> RegistryException.notFound("alias " + alias + " of " + modelId + " is not set"));
+  }
+
   public void removeAlias(String modelId, String alias, String reason, String actor) {
     checkAlias(alias);
     db.inTransaction(
         () -> {
-          aliases.lock(modelId, alias);
-          AliasRow current =
-              aliases
-                  .findForUpdate(modelId, alias)
-                  .orElseThrow(
-                      () ->
-                          RegistryException.notFound(
-                              "alias " + alias + " of " + modelId + " is not set"));
+          AliasRow current = lockExisting(modelId, alias);
           aliases.delete(modelId, alias);
           aliases.recordMove(modelId, alias, "REMOVE", current.version(), null, reason);
           audit.append(

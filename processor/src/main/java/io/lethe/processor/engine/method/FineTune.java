@@ -4,10 +4,8 @@ import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingConfig;
 import io.lethe.processor.engine.model.TrainingProgress;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Fine-tuning on the retain set only ("catastrophic forgetting" baseline). Settings: {@code epochs}
@@ -18,11 +16,6 @@ public final class FineTune implements UnlearningMethod {
   @Override
   public String name() {
     return "finetune";
-  }
-
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.allOf(ForgetScope.class);
   }
 
   @Override

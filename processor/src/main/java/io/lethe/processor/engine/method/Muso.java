@@ -12,10 +12,8 @@ import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.LinearAlgebra;
 import io.lethe.processor.engine.model.Losses;
 import io.lethe.processor.engine.model.RandomFeatures;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * MUSO (arXiv 2410.08557): unlearning by relabeling the forget samples with the labels the
@@ -41,11 +39,6 @@ public final class Muso implements UnlearningMethod {
   @Override
   public String name() {
     return "muso";
-  }
-
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.allOf(ForgetScope.class);
   }
 
   @Override

@@ -8,10 +8,8 @@ import io.lethe.processor.engine.model.Batches;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.Losses;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * NegGrad+ (Kurmanji et al. 2023): descend on the retain loss while ascending on the forget loss,
@@ -26,11 +24,6 @@ public final class NegGradPlus implements UnlearningMethod {
   @Override
   public String name() {
     return "neggrad-plus";
-  }
-
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.allOf(ForgetScope.class);
   }
 
   @Override

@@ -4,10 +4,8 @@ import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.RandomFeatures;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Retraining from scratch on the retain set: the exact oracle. Same architecture, training config
@@ -20,11 +18,6 @@ public final class Retrain implements UnlearningMethod {
   @Override
   public String name() {
     return "retrain";
-  }
-
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.allOf(ForgetScope.class);
   }
 
   @Override

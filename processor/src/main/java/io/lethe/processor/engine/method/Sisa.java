@@ -3,7 +3,6 @@ package io.lethe.processor.engine.method;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingProgress;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +20,6 @@ public final class Sisa implements UnlearningMethod {
   @Override
   public String name() {
     return "sisa";
-  }
-
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.allOf(ForgetScope.class);
   }
 
   @Override

@@ -5,11 +5,9 @@ import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.GradientSession;
 import java.nio.FloatBuffer;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Selective Synaptic Dampening (Foster et al., AAAI 2024): estimate each parameter's importance as
@@ -24,11 +22,6 @@ public final class Ssd implements UnlearningMethod {
   @Override
   public String name() {
     return "ssd";
-  }
-
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.allOf(ForgetScope.class);
   }
 
   @Override

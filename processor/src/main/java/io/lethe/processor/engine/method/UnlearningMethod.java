@@ -1,5 +1,6 @@
 package io.lethe.processor.engine.method;
 
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -11,8 +12,10 @@ public interface UnlearningMethod {
   /** The method's registry name, e.g. {@code famr}. */
   String name();
 
-  /** The scopes it supports; {@link #unlearn} refuses the others. */
-  Set<ForgetScope> scopes();
+  /** The scopes it supports; {@link #unlearn} refuses the others. Every scope unless overridden. */
+  default Set<ForgetScope> scopes() {
+    return EnumSet.allOf(ForgetScope.class);
+  }
 
   /**
    * Unlearns.
