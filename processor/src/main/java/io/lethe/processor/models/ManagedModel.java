@@ -1,6 +1,7 @@
 package io.lethe.processor.models;
 
-import io.lethe.processor.engine.model.Architecture;
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.architecture.Mlp;
 import io.lethe.processor.engine.model.TrainingConfig;
 import java.nio.file.Path;
 
@@ -28,7 +29,7 @@ public record ManagedModel(
   public static ManagedModel mnistMlp(String modelId) {
     return new ManagedModel(
         modelId,
-        Architecture.MLP,
+        new Mlp(),
         null,
         null,
         42L,

@@ -85,7 +85,7 @@ public final class BenchReportWriter {
                 + " ratio of process CPU time (robust when other processes share the cores).%s\n\n",
             result.dataset(),
             o.seed(),
-            o.architecture().cliName(),
+            o.architecture().name(),
             o.epochs(),
             result.device(),
             100 * result.originalTestAccuracy(),

@@ -1,5 +1,8 @@
 package io.lethe.processor.engine.bench;
 
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.architecture.Architectures;
+import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
 import io.lethe.processor.engine.data.BuiltinDatasets;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
@@ -10,7 +13,6 @@ import io.lethe.processor.engine.method.Methods;
 import io.lethe.processor.engine.method.UnlearningMethod;
 import io.lethe.processor.engine.method.UnlearningResult;
 import io.lethe.processor.engine.method.UnlearningTask;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.engine.model.Evaluator;
@@ -72,12 +74,10 @@ public final class Benchmark {
     Dataset unseen = options.evaluateOnValidation() ? split.validation() : split.test();
     Dataset validation = split.validation();
     log(
-        "dataset %s: %d samples %dx%dx%d, %d classes; train %d, validation %d, %s %d; device %s",
+        "dataset %s: %d samples %s, %d classes; train %d, validation %d, %s %d; device %s",
         datasetName,
         data.size(),
-        data.channels(),
-        data.height(),
-        data.width(),
+        data.shape(),
         data.numClasses(),
         train.size(),
         validation.size(),
@@ -93,7 +93,7 @@ public final class Benchmark {
       throw new IllegalArgumentException(
           "forget class " + forgetClass + " not in [0, " + data.numClasses() + ")");
     }
-    log("training the original %s (%d epochs)", options.architecture().cliName(), config.epochs());
+    log("training the original %s (%d epochs)", options.architecture().name(), config.epochs());
     long t0 = System.nanoTime();
     ClassifierModel original =
         ModelTrainer.train(
@@ -295,9 +295,9 @@ public final class Benchmark {
         "== linear setting: random-features model, %d training samples, %d features ==",
         small.size(), features);
     List<BenchmarkRow> rows = new ArrayList<>();
-    TrainingConfig config = TrainingConfig.defaults().withRandomFeatures(features);
+    TrainingConfig config = TrainingConfig.defaults();
     try (ClassifierModel original =
-        ModelTrainer.train(Architecture.RANDOM_FEATURES_LINEAR, small, config, options.seed())) {
+        ModelTrainer.train(new RandomFeaturesLinear(features), small, config, options.seed())) {
       List<UnlearningTask> tasks =
           List.of(
               UnlearningTask.forgetClasses(
@@ -442,7 +442,7 @@ public final class Benchmark {
         case "--images" -> images = Path.of(v);
         case "--labels" -> labels = Path.of(v);
         case "--seed" -> seed = Long.parseLong(v);
-        case "--arch" -> arch = Architecture.parse(v);
+        case "--arch" -> arch = Architectures.byName(v);
         case "--out" -> outDir = Path.of(v);
         case "--methods" -> methods.addAll(Arrays.stream(v.split(",")).map(String::trim).toList());
         case "--forget-class" -> forgetClass = Integer.parseInt(v);

@@ -1,7 +1,8 @@
 package io.lethe.processor.engine.bench;
 
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.architecture.Mlp;
 import io.lethe.processor.engine.method.Methods;
-import io.lethe.processor.engine.model.Architecture;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,7 +48,7 @@ public record BenchmarkOptions(
     if (!(forgetFraction > 0 && forgetFraction < 1)) {
       throw new IllegalArgumentException("forget fraction must be in (0, 1): " + forgetFraction);
     }
-    if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
+    if (!architecture.gradientTrained()) {
       throw new IllegalArgumentException(
           "tables 1 and 2 use mlp or cnn; the linear setting has its own table");
     }
@@ -56,17 +57,6 @@ public record BenchmarkOptions(
   /** The defaults: built-in MNIST-10k, seed 42, MLP, class 3, 10 %, 8 epochs, 5 shards. */
   public static BenchmarkOptions defaults() {
     return new BenchmarkOptions(
-        null,
-        null,
-        42,
-        Architecture.MLP,
-        Path.of("docs/bench"),
-        List.of(),
-        3,
-        0.10,
-        8,
-        5,
-        1000,
-        false);
+        null, null, 42, new Mlp(), Path.of("docs/bench"), List.of(), 3, 0.10, 8, 5, 1000, false);
   }
 }

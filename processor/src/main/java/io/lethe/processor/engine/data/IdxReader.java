@@ -82,13 +82,13 @@ public final class IdxReader {
     }
 
     int size = channels * rows * cols;
-    float[][] features = new float[count][size];
+    float[] features = new float[Math.multiplyExact(count, size)];
     byte[] buffer = new byte[size];
     for (int i = 0; i < count; i++) {
       readFully(img, buffer, imageName, i);
-      float[] row = features[i];
+      int offset = i * size;
       for (int j = 0; j < size; j++) {
-        row[j] = (buffer[j] & 0xFF) / 255f;
+        features[offset + j] = (buffer[j] & 0xFF) / 255f;
       }
     }
     byte[] labelBytes = new byte[count];
@@ -101,7 +101,12 @@ public final class IdxReader {
       maxLabel = Math.max(maxLabel, labelValues[i]);
       ids[i] = i;
     }
-    return new Dataset(features, labelValues, ids, channels, rows, cols, Math.max(2, maxLabel + 1));
+    return Dataset.of(
+        features,
+        labelValues,
+        ids,
+        SampleShape.of(channels, rows, cols),
+        Math.max(2, maxLabel + 1));
   }
 
   private static InputStream maybeGunzip(InputStream in) throws IOException {

@@ -182,14 +182,11 @@ public final class MnemonicCode implements UnlearningMethod {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = -1 - i;
     }
-    var shape = model.inputShape();
-    return new Dataset(
+    return Dataset.ofRows(
         rows.toArray(new float[0][]),
         labels.stream().mapToInt(Integer::intValue).toArray(),
         ids,
-        shape.channels(),
-        shape.height(),
-        shape.width(),
+        model.inputShape(),
         model.numClasses());
   }
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.Batches;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.GradientSession;
@@ -51,8 +50,9 @@ public final class Muso implements UnlearningMethod {
     Map<String, String> notes = new LinkedHashMap<>();
     ClassifierModel model = task.original().copy();
     try {
-      if (model.architecture() == Architecture.RANDOM_FEATURES_LINEAR) {
-        unlearnLinear(model, task, notes);
+      var featureMap = model.linearFeatureMap();
+      if (featureMap.isPresent()) {
+        unlearnLinear(model, featureMap.get(), task, notes);
       } else {
         unlearnNonlinear(model, task, notes);
       }
@@ -64,8 +64,8 @@ public final class Muso implements UnlearningMethod {
   }
 
   /** The closed-form linear case: relabel, then fine-tune to convergence (exact). */
-  static void unlearnLinear(ClassifierModel model, UnlearningTask task, Map<String, String> notes) {
-    RandomFeatures rf = RandomFeatures.of(model);
+  static void unlearnLinear(
+      ClassifierModel model, RandomFeatures rf, UnlearningTask task, Map<String, String> notes) {
     int classes = model.numClasses();
     double[][] phiRetain = rf.transform(task.retain());
     double[][] phiForget = rf.transform(task.forget());

@@ -1,9 +1,6 @@
 package io.lethe.processor.engine.method;
 
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
-import io.lethe.processor.engine.model.ModelTrainer;
-import io.lethe.processor.engine.model.RandomFeatures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,22 +24,11 @@ public final class Retrain implements UnlearningMethod {
     ClassifierModel original = task.original();
     Map<String, String> notes = new LinkedHashMap<>();
     ClassifierModel model;
-    if (original.architecture() == Architecture.RANDOM_FEATURES_LINEAR) {
-      model = original.copy();
-      try {
-        model.setHeadWeights(original.initialHeadWeights());
-        RandomFeatures.fitFromInitial(model, task.retain());
-      } catch (RuntimeException e) {
-        model.close();
-        throw e;
-      }
-      notes.put("init", "original's initial head weights");
-    } else {
-      model =
-          ModelTrainer.train(
-              original.architecture(), task.retain(), task.trainingConfig(), task.seed());
-      notes.put("epochs", String.valueOf(task.trainingConfig().epochs()));
-    }
+    model =
+        original
+            .architecture()
+            .retrain(original, task.retain(), task.trainingConfig(), task.seed());
+    notes.put("epochs", String.valueOf(task.trainingConfig().epochs()));
     notes.put("retainSize", String.valueOf(task.retain().size()));
     return new UnlearningResult(model, name(), (System.nanoTime() - start) / 1_000_000, notes);
   }

@@ -29,7 +29,7 @@ public final class Sisa implements UnlearningMethod {
     if (!original.spec().isEnsemble()) {
       throw new IllegalArgumentException(
           "sisa needs a SISA ensemble trained with ModelTrainer.trainSisa; this model is a single "
-              + original.architecture()
+              + original.architecture().name()
               + " network");
     }
     long start = System.nanoTime();

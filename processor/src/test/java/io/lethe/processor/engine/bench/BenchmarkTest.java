@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.processor.engine.EngineFixtures;
 import io.lethe.processor.engine.data.Dataset;
-import io.lethe.processor.engine.model.Architecture;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -114,7 +113,7 @@ class BenchmarkTest {
     assertTrue(e.getMessage().contains("famr"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class, () -> Benchmark.parse(new String[] {"--images", "a"}));
-    assertEquals(Architecture.CNN, Benchmark.parse(new String[] {"--arch", "cnn"}).architecture());
+    assertEquals("cnn", Benchmark.parse(new String[] {"--arch", "cnn"}).architecture().name());
   }
 
   private Path write(String name, int magic, int[] dims, byte[] body) throws IOException {

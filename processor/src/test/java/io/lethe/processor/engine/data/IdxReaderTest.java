@@ -23,9 +23,7 @@ class IdxReaderTest {
   void readsTheShippedMnist10k() {
     Dataset d = BuiltinDatasets.mnist10k();
     assertEquals(10_000, d.size());
-    assertEquals(1, d.channels());
-    assertEquals(28, d.height());
-    assertEquals(28, d.width());
+    assertEquals(SampleShape.of(1, 28, 28), d.shape());
     assertEquals(10, d.numClasses());
     // class counts from the dataset's README
     assertArrayEquals(
@@ -55,9 +53,7 @@ class IdxReaderTest {
       Path lab = write("lab" + gzip, labels, gzip);
       Dataset d = IdxReader.read(img, lab);
       assertEquals(3, d.size());
-      assertEquals(1, d.channels());
-      assertEquals(2, d.height());
-      assertEquals(3, d.width());
+      assertEquals(SampleShape.of(1, 2, 3), d.shape());
       assertEquals(3, d.numClasses());
       assertArrayEquals(new int[] {2, 0, 1}, d.labels());
       assertArrayEquals(new long[] {0, 1, 2}, d.ids());

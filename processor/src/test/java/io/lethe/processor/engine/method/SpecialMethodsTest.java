@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Parameter;
 import io.lethe.processor.engine.EngineFixtures;
+import io.lethe.processor.engine.architecture.Mlp;
+import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
 import io.lethe.processor.engine.data.SubjectMapping;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.ModelTrainer;
@@ -29,9 +30,9 @@ class SpecialMethodsTest {
   @Test
   void musoLandsExactlyOnTheRetrainedWeightsInTheLinearSetting() {
     Dataset train = EngineFixtures.smallTrain(300);
-    TrainingConfig config = TrainingConfig.defaults().withRandomFeatures(700);
+    TrainingConfig config = TrainingConfig.defaults();
     try (ClassifierModel original =
-        ModelTrainer.train(Architecture.RANDOM_FEATURES_LINEAR, train, config, 5)) {
+        ModelTrainer.train(new RandomFeaturesLinear(700), train, config, 5)) {
       Set<Long> ids = new TreeSet<>();
       int[] order = DatasetSplit.shuffledIndices(train.size(), 1);
       for (int i = 0; i < 30; i++) {
@@ -61,7 +62,7 @@ class SpecialMethodsTest {
     TrainingConfig config = EngineFixtures.quickConfig().withEpochs(2);
     int shards = 3;
     try (ClassifierModel ensemble =
-        ModelTrainer.trainSisa(Architecture.MLP, train, config, 3, shards, TrainingProgress.NONE)) {
+        ModelTrainer.trainSisa(new Mlp(), train, config, 3, shards, TrainingProgress.NONE)) {
       assertTrue(Evaluator.accuracy(ensemble, EngineFixtures.smallTest(300)) > 0.7);
       long someId = train.id(17);
       Set<Long> subject =
@@ -97,7 +98,7 @@ class SpecialMethodsTest {
     Dataset train = EngineFixtures.smallTrain(300);
     try (ClassifierModel plain =
         ModelTrainer.train(
-            Architecture.MLP,
+            new Mlp(),
             train,
             EngineFixtures.quickConfig().withEpochs(1).withMnemonicCodes(false),
             1)) {
