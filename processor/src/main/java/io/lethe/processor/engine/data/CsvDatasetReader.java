@@ -260,6 +260,10 @@ public final class CsvDatasetReader {
     while (parser.nextToken() == JsonToken.VALUE_STRING) {
       cells.add(parser.getText());
     }
+    if (!cells.isEmpty() && cells.get(0).startsWith("\uFEFF")) {
+      // A byte-order mark, as spreadsheet programs write: not part of the first column's name.
+      cells.set(0, cells.get(0).substring(1));
+    }
     return cells;
   }
 

@@ -16,6 +16,10 @@ import java.util.List;
  * classes}, {@code arrays.x}, {@code arrays.y}, {@code arrays.sampleId}, {@code arrays.subjectId},
  * {@code subjects}.
  *
+ * <p>File names are paths, relative ones resolved against the base directory given to the loader
+ * (the catalog file's folder); a name {@code classpath:/datasets/...} is a resource shipped in the
+ * jar (the built-in datasets).
+ *
  * @param format the file format
  * @param train CSV or NPZ file of the training rows; for IDX the training images file
  * @param trainLabels IDX only: the training labels file
