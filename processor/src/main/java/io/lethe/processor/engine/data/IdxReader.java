@@ -60,12 +60,10 @@ public final class IdxReader {
    * subject of every record; classes are the largest label plus one.
    */
   public static LoadedData read(Path images, Path labels, Path subjectManifest) {
-    DatasetSpec spec =
-        DatasetSpec.idx(images.toString(), labels.toString(), images.toString(), labels.toString())
-            .withSubjects(subjectManifest.toString());
     RawTable raw = readRaw(DataFile.of(images, "train"), DataFile.of(labels, "trainLabels"), 0);
     SubjectManifest manifest =
-        SubjectManifest.read(DataFile.of(subjectManifest, "subjects"), spec.columns(), null);
+        SubjectManifest.read(
+            DataFile.of(subjectManifest, "subjects"), DatasetSpec.Columns.defaults(), null);
     manifest.assign(raw, true);
     Dataset data = toDataset(raw);
     return new LoadedData(
