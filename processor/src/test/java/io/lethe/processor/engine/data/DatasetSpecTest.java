@@ -25,6 +25,32 @@ class DatasetSpecTest {
   }
 
   @Test
+  void bindsFromYamlWithDefaultsForWhatIsLeftOut() throws Exception {
+    // The shape a catalog's dataset section can take when bound to the record by Jackson.
+    String yaml =
+        String.join(
+            "\n",
+            "format: CSV",
+            "train: train.csv",
+            "test: test.csv",
+            "columns: {sampleId: sample_id, subject: patient_id, label: diagnosis}",
+            "classes: [benign, malignant]",
+            "standardize: true");
+    DatasetSpec spec =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readValue(yaml, DatasetSpec.class);
+    assertEquals(
+        DatasetSpec.csv("train.csv", "test.csv")
+            .withColumns(new DatasetSpec.Columns(null, "patient_id", "diagnosis", null))
+            .withClasses(List.of("benign", "malignant"))
+            .withStandardize(true),
+        spec);
+    ModelData data = DatasetLoader.load(spec, DataFixtures.shipped("breast-cancer-wisconsin"));
+    assertEquals(456, data.train().data().size());
+  }
+
+  @Test
   void eachInconsistencyNamesItsProperty() {
     DatasetSpec csv = DatasetSpec.csv("a.csv", "b.csv");
     assertDataError(
