@@ -2,7 +2,7 @@
 """Writes the small NPZ image set Lethe's tests and example catalog use, from the shipped MNIST-10k.
 
   python3 tools/make_npz_fixture.py processor/src/main/resources/datasets/mnist-10k \
-      processor/src/main/resources/datasets/mnist-npz [processor/src/test/resources/npz/string-subjects.npz]
+      processor/src/main/resources/datasets/mnist-npz [processor/src/test/resources/npz]
 
 Records 0..1999 of MNIST-10k become train.npz and records 2000..2499 test.npz:
   x          float32 [n, 1, 28, 28], pixel / 255
@@ -42,12 +42,28 @@ with open(os.path.join(target, "subjects.csv"), "w") as f:
     for i in range(2500):
         f.write(f"{i},writer-{i // 5:03d}\n")
 
-# A test fixture DJL must refuse with a clear message: subject ids as a NumPy string array.
+# Test fixtures the reader must refuse with a clear message (folder given as the third argument):
+# subject ids as a NumPy string array (DJL cannot decode it), a big-endian array (DJL would misread
+# it silently) and a Fortran-ordered one (DJL refuses its header).
 if len(sys.argv) > 3:
+    fixtures = sys.argv[3]
+    os.makedirs(fixtures, exist_ok=True)
     np.savez_compressed(
-        sys.argv[3],
+        os.path.join(fixtures, "string-subjects.npz"),
         x=(images[:4].astype(np.float32) / 255.0).astype(np.float32),
         y=labels[:4].astype(np.int64),
         sample_id=np.arange(4, dtype=np.int64),
         subject_id=np.array(["writer-000", "writer-000", "writer-001", "writer-001"]),
+    )
+    np.savez_compressed(
+        os.path.join(fixtures, "big-endian.npz"),
+        x=np.arange(8, dtype=">f4").reshape(2, 1, 2, 2),
+        y=np.array([0, 1]),
+        sample_id=np.array([0, 1]),
+    )
+    np.savez_compressed(
+        os.path.join(fixtures, "fortran-order.npz"),
+        x=np.asfortranarray(np.arange(8, dtype=np.float32).reshape(2, 4)),
+        y=np.array([0, 1]),
+        sample_id=np.array([0, 1]),
     )

@@ -236,7 +236,7 @@ public final class DataScaleBenchmark {
   /** MNIST-like files written with DJL's NPZ encoder, and a string subject manifest. */
   private static void writeNpz(Path dir, int train, int test) throws IOException {
     SplittableRandom random = new SplittableRandom(2);
-    try (NDManager manager = NDManager.newBaseManager()) {
+    try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
       writeNpzFile(manager, dir.resolve("train.npz"), 0, train, random);
       writeNpzFile(manager, dir.resolve("test.npz"), train, test, random);
     }

@@ -70,6 +70,11 @@ final class DataFile {
     return field;
   }
 
+  /** The file on disk, or null for a classpath resource. */
+  Path path() {
+    return path;
+  }
+
   /** Size in bytes, or -1 where unknown. */
   long length() {
     try {

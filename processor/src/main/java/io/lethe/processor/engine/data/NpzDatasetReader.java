@@ -1,12 +1,20 @@
 package io.lethe.processor.engine.data;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Reads a NumPy {@code .npz} archive with DJL ({@link NDList#decode}): features {@code x} of shape
@@ -22,12 +30,17 @@ public final class NpzDatasetReader {
   /** DJL decodes from one byte array, so a file must fit in one. */
   static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 64;
 
+  /** The dtype in an NPY header line: {@code 'descr': '<f4'}. */
+  private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']*)'");
+
   private NpzDatasetReader() {}
 
   /** Reads {@code file} with the given array names; subjects null when there is no such array. */
   static RawTable read(DataFile file, DatasetSpec.NpzArrays names) {
+    refuseBigEndian(file);
     byte[] bytes = file.readAll(MAX_FILE_BYTES);
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // On the CPU explicitly: the arrays are copied to the heap at once, a GPU would only add a hop.
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       NDList list = decode(file, manager, bytes);
       bytes = null; // the native copies are what we read from now
       NDArray x = array(file, list, names.x(), "arrays.x", true);
@@ -93,6 +106,43 @@ public final class NpzDatasetReader {
     }
   }
 
+  /**
+   * DJL reads every array as little-endian whatever its header says, so a big-endian array ({@code
+   * '>f4'}) would be read as garbage without an error. This looks at each entry's header line only
+   * (the {@code descr} of the NPY header) and refuses such an array by name; the decoding itself
+   * stays DJL's. Files on disk only (the shipped resources are little-endian).
+   */
+  private static void refuseBigEndian(DataFile file) {
+    if (file.path() == null) {
+      return;
+    }
+    try (ZipFile zip = new ZipFile(file.path().toFile())) {
+      var entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        String head;
+        try (InputStream in = zip.getInputStream(entry)) {
+          head = new String(in.readNBytes(512), StandardCharsets.ISO_8859_1);
+        }
+        Matcher m = DESCR.matcher(head);
+        if (m.find() && m.group(1).startsWith(">")) {
+          String name = entry.getName().replaceFirst("\\.npy$", "");
+          throw new DataException(
+              file.field(),
+              file.name()
+                  + ": array '"
+                  + name
+                  + "' is big-endian ("
+                  + m.group(1)
+                  + "), which DJL would misread; save it little-endian, e.g."
+                  + " x.astype(x.dtype.newbyteorder('<'))");
+        }
+      }
+    } catch (IOException e) {
+      // Not a zip file: DJL's decode reports it with its own message.
+    }
+  }
+
   private static NDList decode(DataFile file, NDManager manager, byte[] bytes) {
     try {
       return NDList.decode(manager, bytes);
@@ -108,8 +158,12 @@ public final class NpzDatasetReader {
                 + " manifest CSV (sample_id,subject_id)",
             e);
       }
+      String hint =
+          message.contains("'fortran_order': True")
+              ? " (a Fortran-ordered array: save np.ascontiguousarray(x))"
+              : "";
       throw new DataException(
-          file.field(), file.name() + ": not a readable .npz file: " + message, e);
+          file.field(), file.name() + ": not a readable .npz file: " + message + hint, e);
     } catch (RuntimeException e) {
       throw new DataException(
           file.field(), file.name() + ": not a readable .npz file: " + e.getMessage(), e);

@@ -111,6 +111,31 @@ class NpzDatasetReaderTest {
   }
 
   @Test
+  void aBigEndianArrayIsRefusedRatherThanMisread() throws IOException {
+    Files.copy(DataFixtures.testResource("/npz/big-endian.npz"), dir.resolve("be.npz"));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> DatasetLoader.load(DatasetSpec.npz("be.npz", "test.npz"), dir));
+    assertEquals("train", e.field());
+    assertTrue(
+        e.getMessage().startsWith("be.npz: array 'x' is big-endian (>f4), which DJL would misread"),
+        e.getMessage());
+  }
+
+  @Test
+  void aFortranOrderedArrayIsRefusedWithTheFix() throws IOException {
+    Files.copy(DataFixtures.testResource("/npz/fortran-order.npz"), dir.resolve("f.npz"));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> DatasetLoader.load(DatasetSpec.npz("f.npz", "test.npz"), dir));
+    assertEquals("train", e.field());
+    assertTrue(e.getMessage().startsWith("f.npz: not a readable .npz file"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("save np.ascontiguousarray(x))"), e.getMessage());
+  }
+
+  @Test
   void aMissingArrayListsTheArrays() {
     assertDataError(
         "arrays.x",
