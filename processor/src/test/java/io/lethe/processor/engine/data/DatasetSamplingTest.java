@@ -47,6 +47,20 @@ class DatasetSamplingTest {
   }
 
   @Test
+  void validationComesFromTheTrainingSideDeterministically() {
+    Dataset train = table(1000);
+    DatasetSplit split = DatasetSplit.validationOf(train, 0.1, 5);
+    assertEquals(100, split.validation().size());
+    assertEquals(900, split.train().size());
+    assertEquals(0, split.test().size());
+    Set<Long> both = new HashSet<>(split.train().idSet());
+    both.addAll(split.validation().idSet());
+    assertEquals(train.idSet(), both);
+    assertArrayEquals(
+        split.validation().ids(), DatasetSplit.validationOf(train, 0.1, 5).validation().ids());
+  }
+
+  @Test
   void givesAllRetainedWhenThereAreFewer() {
     Dataset data = table(10);
     Dataset all = data.sampleWithout(Set.of(1000L, 1001L), 50, 1);
