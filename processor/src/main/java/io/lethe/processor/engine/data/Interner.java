@@ -24,12 +24,6 @@ final class Interner {
     return code;
   }
 
-  /** The code of {@code name}, or -1 if it never appeared. */
-  int find(String name) {
-    Integer code = codes.get(name);
-    return code == null ? -1 : code;
-  }
-
   String name(int code) {
     return names.get(code);
   }

@@ -157,9 +157,4 @@ final class SubjectManifest {
             + table.where(row)
             + ")");
   }
-
-  /** The manifest's id column name, for messages. */
-  String idColumn() {
-    return idColumn;
-  }
 }

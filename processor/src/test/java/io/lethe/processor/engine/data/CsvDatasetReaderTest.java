@@ -125,6 +125,39 @@ class CsvDatasetReaderTest {
   }
 
   @Test
+  void quotedCellsMayHoldCommasAndLineBreaksAndLinesStayTrue() {
+    write(
+        dir.resolve("q.csv"),
+        List.of(
+            "sample_id,subject_id,label,f",
+            "1,\"Doe, Jane\",a,0.5",
+            "2,\"line one",
+            "line two\",b,1.5",
+            "",
+            "3,carol,a,x"));
+    write(dir.resolve("e.csv"), List.of("sample_id,label,f", "9,a,1"));
+    assertDataError(
+        "train",
+        "q.csv line 6, column 'f': not a number: 'x'",
+        () -> DatasetLoader.load(DatasetSpec.csv("q.csv", "e.csv"), dir));
+    write(
+        dir.resolve("q.csv"),
+        List.of("sample_id,subject_id,label,f", "1,\"Doe, Jane\",a,0.5", "2,bob,b,1.5"));
+    ModelData data = DatasetLoader.load(DatasetSpec.csv("q.csv", "e.csv"), dir);
+    assertEquals(List.of("Doe, Jane", "bob"), data.train().subjects().subjects());
+  }
+
+  @Test
+  void aTrainingSetOfOneClassIsRefused() {
+    write(dir.resolve("one.csv"), List.of("sample_id,subject_id,label,f", "1,a,x,0.5", "2,b,x,1"));
+    write(dir.resolve("e.csv"), List.of("sample_id,label,f", "9,x,1"));
+    assertDataError(
+        "classes",
+        "one.csv holds only the label(s) [x]; a classifier needs two",
+        () -> DatasetLoader.load(DatasetSpec.csv("one.csv", "e.csv"), dir));
+  }
+
+  @Test
   void aNonNumericCellNamesFileLineAndColumn() {
     editLine(SHIPPED.resolve("train.csv"), train, 17, l -> setCell(l, 3, "abc"));
     assertDataError(
