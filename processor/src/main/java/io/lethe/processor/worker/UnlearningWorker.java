@@ -8,7 +8,6 @@ import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.UnlearningBatch;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.LetheTopics;
-import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.topology.Receipts;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +62,7 @@ public final class UnlearningWorker implements AutoCloseable {
           r ->
               new Thread(
                   () -> {
-                    Devices.prepareThread();
+                    unlearner.prepareThread();
                     r.run();
                   },
                   "lethe-unlearning"));
