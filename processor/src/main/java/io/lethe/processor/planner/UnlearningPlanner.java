@@ -72,7 +72,7 @@ public final class UnlearningPlanner implements Unlearner {
     for (String subject : subjects.subjects()) {
       bySubject.put(subject, subjects.samplesOf(subject));
     }
-    return new ModelFacts(modelId, model.numClasses(), model.train().idSet(), bySubject);
+    return new ModelFacts(modelId, model.numClasses(), bySubject);
   }
 
   @Override
@@ -158,11 +158,13 @@ public final class UnlearningPlanner implements Unlearner {
       ForgetLedger after,
       ForgetScope scope) {
     Dataset train = model.train();
-    Dataset retain = train.withoutIds(after.sampleIds()).withoutLabels(after.classLabels());
-    Set<Long> newlyForgotten = new HashSet<>(train.idSet());
-    newlyForgotten.removeAll(retain.idSet());
-    newlyForgotten.removeAll(forgottenBy(train, before));
-    Dataset forget = train.onlyIds(newlyForgotten);
+    // Views over the model's one copy of its data: only row positions are allocated.
+    Dataset retain = train.filterIndices(i -> !excludes(after, train.id(i), train.label(i)));
+    Dataset forget =
+        train.filterIndices(
+            i ->
+                excludes(after, train.id(i), train.label(i))
+                    && !excludes(before, train.id(i), train.label(i)));
     Set<Integer> classes = new TreeSet<>(after.classLabels());
     classes.removeAll(before.classLabels());
     long seed = seedOf(model, job.batchId());
@@ -271,10 +273,9 @@ public final class UnlearningPlanner implements Unlearner {
         .build();
   }
 
-  private static Set<Long> forgottenBy(Dataset train, ForgetLedger ledger) {
-    Set<Long> ids = new HashSet<>(ledger.sampleIds());
-    ids.addAll(train.withLabels(ledger.classLabels()).idSet());
-    return ids;
+  /** Whether a version that excludes {@code ledger} must not have learned from this sample. */
+  private static boolean excludes(ForgetLedger ledger, long sampleId, int label) {
+    return ledger.sampleIds().contains(sampleId) || ledger.classLabels().contains(label);
   }
 
   private static double majorityShare(Dataset data) {

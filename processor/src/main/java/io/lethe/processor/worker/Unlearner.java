@@ -16,7 +16,7 @@ public interface Unlearner {
   /** Called once on the thread that will run every job (device set-up). */
   default void prepareThread() {}
 
-  /** The model's training data and who owns it (for lineage), and its number of classes. */
+  /** Who owns the model's training data (for lineage), and its number of classes. */
   ModelFacts facts(String modelId);
 
   /** The models this unlearner manages. */
@@ -52,6 +52,5 @@ public interface Unlearner {
   record ModelFacts(
       String modelId,
       int numClasses,
-      Set<Long> trainingSampleIds,
       java.util.Map<String, long[]> samplesBySubject) {}
 }

@@ -79,7 +79,7 @@ public final class ModelTrainer {
       TrainingConfig config,
       long seed,
       TrainingProgress progress) {
-    try (GradientSession session = GradientSession.adam(model, config.learningRate())) {
+    try (GradientSession session = GradientSession.forRecipe(model, config)) {
       fit(session, train, config, seed, progress);
     }
   }
@@ -153,7 +153,7 @@ public final class ModelTrainer {
       return;
     }
     try (GradientSession session =
-        GradientSession.adamForMember(ensemble, member, config.learningRate())) {
+        GradientSession.forMember(ensemble, member, config)) {
       fit(session, data, config, memberSeed, progress);
     }
   }
