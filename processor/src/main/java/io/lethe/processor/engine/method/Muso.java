@@ -78,15 +78,16 @@ public final class Muso extends AbstractUnlearningMethod<Muso.Settings> {
   protected void run(Run<Settings> run) {
     var featureMap = run.model().linearFeatureMap();
     if (featureMap.isPresent()) {
-      unlearnLinear(run.model(), featureMap.get(), run.task(), run);
+      unlearnLinear(run, featureMap.get());
     } else {
-      unlearnNonlinear(run.model(), run.task(), run.settings(), run);
+      unlearnNonlinear(run);
     }
   }
 
   /** The closed-form linear case: relabel, then fine-tune to convergence (exact). */
-  static void unlearnLinear(
-      ClassifierModel model, RandomFeatures rf, UnlearningTask task, Run<Settings> run) {
+  private static void unlearnLinear(Run<Settings> run, RandomFeatures rf) {
+    ClassifierModel model = run.model();
+    UnlearningTask task = run.task();
     int classes = model.numClasses();
     double[][] phiRetain = rf.transform(task.retain());
     double[][] phiForget = rf.transform(task.forget());
@@ -116,8 +117,10 @@ public final class Muso extends AbstractUnlearningMethod<Muso.Settings> {
     run.note("relabeled", phiForget.length);
   }
 
-  private static void unlearnNonlinear(
-      ClassifierModel model, UnlearningTask task, Settings s, Run<Settings> run) {
+  private static void unlearnNonlinear(Run<Settings> run) {
+    ClassifierModel model = run.model();
+    UnlearningTask task = run.task();
+    Settings s = run.settings();
     int rounds = s.rounds();
     int epochs = s.epochs();
     float lr = s.lr();
