@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The processor's import rules: the engine (data, architectures, models, methods, verification) is
  * a library with no Kafka and no knowledge of the pipeline; the worker reaches it only through its
- * {@code Unlearner} interface; the topology knows nothing of the engine; the catalog and the planner
- * do not talk to Kafka. Checked on the compiled classes.
+ * {@code Unlearner} interface; the topology knows nothing of the engine; the catalog and the
+ * planner do not talk to Kafka. Checked on the compiled classes.
  */
 class ArchitectureTest {
 

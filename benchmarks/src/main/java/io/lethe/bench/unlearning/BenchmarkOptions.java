@@ -69,7 +69,19 @@ public record BenchmarkOptions(
   /** The defaults: built-in MNIST-10k, seed 42, MLP, class 3, 10 %, 8 epochs, 5 shards. */
   public static BenchmarkOptions defaults() {
     return new BenchmarkOptions(
-        null, null, null, null, 42, new Mlp(), Path.of("docs/bench"), List.of(), 3, 0.10, 8, 5,
-        1000, false);
+        null,
+        null,
+        null,
+        null,
+        42,
+        new Mlp(),
+        Path.of("docs/bench"),
+        List.of(),
+        3,
+        0.10,
+        8,
+        5,
+        1000,
+        false);
   }
 }

@@ -131,8 +131,7 @@ public final class CatalogReader {
                 node.problem(
                     "id",
                     "'" + s + "' is not a model id (letters, digits, '.', '_', '-'; at most 100)"));
-    Optional<DatasetSpec> dataset =
-        node.object("dataset", true).flatMap(DatasetSection::read);
+    Optional<DatasetSpec> dataset = node.object("dataset", true).flatMap(DatasetSection::read);
     Optional<Architecture> architecture = node.object("model", true).flatMap(this::architecture);
     Optional<TrainingRecipe> training = training(node);
     Optional<MethodChoice> classMethod = Optional.of(MethodChoice.of(DEFAULT_CLASS_METHOD));

@@ -50,7 +50,5 @@ public interface Unlearner {
    * @param samplesBySubject the training sample ids of each data subject (the user's subject ids)
    */
   record ModelFacts(
-      String modelId,
-      int numClasses,
-      java.util.Map<String, long[]> samplesBySubject) {}
+      String modelId, int numClasses, java.util.Map<String, long[]> samplesBySubject) {}
 }

@@ -75,14 +75,14 @@ public final class GradientSession implements AutoCloseable {
   }
 
   /** A recipe's optimizer over one member of a SISA ensemble (its forward is the member's). */
-  public static GradientSession forMember(ClassifierModel model, int member, TrainingConfig recipe) {
+  public static GradientSession forMember(
+      ClassifierModel model, int member, TrainingConfig recipe) {
     return new GradientSession(
         model,
         model.members().get(member),
         recipe.learningRate(),
         recipe.optimizer() == TrainingConfig.Optimizer.ADAM);
   }
-
 
   public ClassifierModel model() {
     return model;

@@ -178,8 +178,7 @@ public final class ModelTrainer {
     if (data.isEmpty()) {
       return;
     }
-    try (GradientSession session =
-        GradientSession.forMember(ensemble, member, config)) {
+    try (GradientSession session = GradientSession.forMember(ensemble, member, config)) {
       fit(session, data, config, memberSeed, progress);
     }
   }

@@ -50,7 +50,8 @@ public record TrainingConfig(
   }
 
   public TrainingConfig withEpochs(int value) {
-    return new TrainingConfig(value, batchSize, learningRate, mnemonicCodes, mnemonicNoise, optimizer);
+    return new TrainingConfig(
+        value, batchSize, learningRate, mnemonicCodes, mnemonicNoise, optimizer);
   }
 
   public TrainingConfig withBatchSize(int value) {
