@@ -2,7 +2,7 @@
 """Writes the small NPZ image set Lethe's tests and example catalog use, from the shipped MNIST-10k.
 
   python3 tools/make_npz_fixture.py processor/src/main/resources/datasets/mnist-10k \
-      processor/src/main/resources/datasets/mnist-npz
+      processor/src/main/resources/datasets/mnist-npz [processor/src/test/resources/npz/string-subjects.npz]
 
 Records 0..1999 of MNIST-10k become train.npz and records 2000..2499 test.npz:
   x          float32 [n, 1, 28, 28], pixel / 255
@@ -41,3 +41,13 @@ with open(os.path.join(target, "subjects.csv"), "w") as f:
     f.write("sample_id,subject_id\n")
     for i in range(2500):
         f.write(f"{i},writer-{i // 5:03d}\n")
+
+# A test fixture DJL must refuse with a clear message: subject ids as a NumPy string array.
+if len(sys.argv) > 3:
+    np.savez_compressed(
+        sys.argv[3],
+        x=(images[:4].astype(np.float32) / 255.0).astype(np.float32),
+        y=labels[:4].astype(np.int64),
+        sample_id=np.arange(4, dtype=np.int64),
+        subject_id=np.array(["writer-000", "writer-000", "writer-001", "writer-001"]),
+    )

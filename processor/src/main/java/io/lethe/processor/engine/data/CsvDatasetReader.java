@@ -179,15 +179,29 @@ public final class CsvDatasetReader {
       if (token != JsonToken.START_ARRAY) {
         throw new DataException(file.field(), file.name() + ": unexpected " + token);
       }
-      int line = parser.currentTokenLocation().getLineNr();
+      int line = -1;
       long id = 0;
       int label = -1;
       int subject = -1;
       int side = 0;
       int c = 0;
+      boolean blankFirst = false;
       while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
         if (token == null) {
           throw new DataException(file.field(), file.name() + " line " + line + ": truncated row");
+        }
+        if (c == 0) {
+          // The first cell's location is the row's line (the row start token reports the line
+          // before it); right also after a quoted cell that spans lines.
+          line = parser.currentTokenLocation().getLineNr();
+          if (parser.getTextLength() == 0 && roles.length > 1) {
+            // Perhaps a blank line (the parser gives it as one empty cell): decided by the next.
+            blankFirst = true;
+            c++;
+            continue;
+          }
+        } else if (c == 1 && blankFirst) {
+          emptyFirstCell(file, line, roles[0], header.get(0));
         }
         if (c < roles.length) {
           int role = roles[c];
@@ -205,6 +219,9 @@ public final class CsvDatasetReader {
         }
         c++;
       }
+      if (blankFirst && c == 1) {
+        continue; // a blank line
+      }
       if (c != roles.length) {
         throw new DataException(
             file.field(),
@@ -218,6 +235,20 @@ public final class CsvDatasetReader {
                 + " columns");
       }
       sides[side].add(row, id, label, subject, line);
+    }
+  }
+
+  /** The error an empty first cell is, for its column's role; none for an ignored column. */
+  private static void emptyFirstCell(DataFile file, int line, int role, String column) {
+    if (role >= 0) {
+      throw cellError(file, line, column, "empty cell, a number is needed");
+    }
+    switch (role) {
+      case ID -> throw cellError(file, line, column, "missing sample id");
+      case LABEL -> throw cellError(file, line, column, "missing label");
+      case SUBJECT -> throw cellError(file, line, column, "missing subject");
+      case SPLIT -> throw cellError(file, line, column, "missing split value");
+      default -> {}
     }
   }
 
