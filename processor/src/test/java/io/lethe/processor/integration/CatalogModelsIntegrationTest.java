@@ -206,10 +206,7 @@ class CatalogModelsIntegrationTest {
 
   private static DeletionRequest.Builder request(String id, DeletionScope scope, String model) {
     DeletionRequest.Builder b =
-        DeletionRequest.newBuilder()
-            .setRequestId(id)
-            .setScope(scope)
-            .setRequestedAt(Instant.now());
+        DeletionRequest.newBuilder().setRequestId(id).setScope(scope).setRequestedAt(Instant.now());
     return scope == DeletionScope.SUBJECT ? b : b.setModelIds(List.of(model));
   }
 
