@@ -46,6 +46,45 @@ public final class LetheProcessor implements AutoCloseable {
           topology,
           Map.of());
     }
+
+    public Settings withWorkerId(String value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          value,
+          stateDir,
+          artifactDir,
+          topology,
+          streamsOverrides);
+    }
+
+    /** These settings with artifacts in {@code value}; {@code null} keeps the default. */
+    public Settings withArtifactDir(Path value) {
+      return value == null
+          ? this
+          : new Settings(
+              bootstrapServers,
+              applicationId,
+              workerGroupId,
+              workerId,
+              stateDir,
+              value,
+              topology,
+              streamsOverrides);
+    }
+
+    public Settings withStreamsOverrides(Map<String, Object> value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          topology,
+          value);
+    }
   }
 
   private final Settings settings;

@@ -6,6 +6,7 @@ import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
 import java.util.SplittableRandom;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Trains classifiers with fixed seeds.
@@ -79,14 +80,15 @@ public final class ModelTrainer {
       TrainingConfig config,
       long seed,
       TrainingProgress progress) {
-    try (GradientSession session = GradientSession.adam(model, config.learningRate())) {
+    try (GradientSession session = GradientSession.forRecipe(model, config)) {
       fit(session, train, config, seed, progress);
     }
   }
 
   /**
-   * Trains a SISA ensemble (Bourtoule et al.): {@code shards} members, member {@code s} trained
-   * only on the samples with {@link #shardOf(long, int)} {@code == s}, each with its own seed.
+   * Trains a SISA ensemble with one group per sample ({@code groupOf} the identity): see {@link
+   * #trainSisa(Architecture, Dataset, TrainingConfig, long, int, LongUnaryOperator,
+   * TrainingProgress)}.
    */
   public static ClassifierModel trainSisa(
       Architecture architecture,
@@ -94,6 +96,27 @@ public final class ModelTrainer {
       TrainingConfig config,
       long seed,
       int shards,
+      TrainingProgress progress) {
+    return trainSisa(
+        architecture, train, config, seed, shards, LongUnaryOperator.identity(), progress);
+  }
+
+  /**
+   * Trains a SISA ensemble (Bourtoule et al.): {@code shards} members, member {@code s} trained
+   * only on the samples whose group (see {@link #shardData}) falls in shard {@code s}, each with
+   * its own seed.
+   *
+   * @param groupOf from a sample id to its group key, e.g. the index of the data subject that owns
+   *     the sample, so that all of a subject's samples land in one shard; unlearning must use the
+   *     same function ({@code UnlearningTask.groupOf})
+   */
+  public static ClassifierModel trainSisa(
+      Architecture architecture,
+      Dataset train,
+      TrainingConfig config,
+      long seed,
+      int shards,
+      LongUnaryOperator groupOf,
       TrainingProgress progress) {
     if (!architecture.gradientTrained()) {
       throw new IllegalArgumentException(
@@ -103,7 +126,7 @@ public final class ModelTrainer {
     ClassifierModel model = ClassifierModel.create(spec, seed);
     try {
       for (int s = 0; s < shards; s++) {
-        trainMember(model, s, shardData(train, s, shards), config, seed, progress);
+        trainMember(model, s, shardData(train, s, shards, groupOf), config, seed, progress);
       }
       return model;
     } catch (RuntimeException e) {
@@ -112,18 +135,21 @@ public final class ModelTrainer {
     }
   }
 
-  /** The SISA shard of a sample: a fixed hash of its sample id modulo the number of shards. */
-  public static int shardOf(long sampleId, int shards) {
-    long z = sampleId * 0x9E3779B97F4A7C15L;
+  /** The SISA shard of a group key: a fixed hash of the key modulo the number of shards. */
+  public static int shardOf(long groupKey, int shards) {
+    long z = groupKey * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     z = z ^ (z >>> 31);
     return (int) Math.floorMod(z, (long) shards);
   }
 
-  /** The samples of {@code data} that fall in shard {@code shard}. */
-  public static Dataset shardData(Dataset data, int shard, int shards) {
-    return data.filterIndices(i -> shardOf(data.id(i), shards) == shard);
+  /**
+   * The samples of {@code data} in shard {@code shard}: those whose group {@code
+   * groupOf.applyAsLong(id)} has {@link #shardOf(long, int)} {@code == shard}.
+   */
+  public static Dataset shardData(Dataset data, int shard, int shards, LongUnaryOperator groupOf) {
+    return data.filterIndices(i -> shardOf(groupOf.applyAsLong(data.id(i)), shards) == shard);
   }
 
   /**
@@ -152,8 +178,7 @@ public final class ModelTrainer {
     if (data.isEmpty()) {
       return;
     }
-    try (GradientSession session =
-        GradientSession.adamForMember(ensemble, member, config.learningRate())) {
+    try (GradientSession session = GradientSession.forMember(ensemble, member, config)) {
       fit(session, data, config, memberSeed, progress);
     }
   }

@@ -10,9 +10,10 @@ import java.util.stream.Collectors;
 /**
  * Binds string settings (from a catalog file, the command line or a Kafka record) onto a typed
  * record whose defaults live in one constant of that record. Supported component types: {@code
- * int}, {@code long}, {@code float}, {@code double}, {@code boolean}, {@code String}, enums (by
- * lower-case name) and {@code int[]} (comma-separated). An unknown key is an error that lists the
- * known ones, so a typo never silently falls back to a default.
+ * int}, {@code long}, {@code float}, {@code double}, {@code boolean}, {@code String}, {@code
+ * Double} ({@code none} for null), {@link java.time.Duration} ({@code 10s}, {@code 5m}, {@code
+ * 250ms} or ISO-8601), enums (by lower-case name) and {@code int[]} (comma-separated). An unknown
+ * key is an error that lists the known ones, so a typo never silently falls back to a default.
  */
 public final class Settings {
 
@@ -91,6 +92,12 @@ public final class Settings {
     if (value instanceof int[] ints) {
       return Arrays.stream(ints).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
+    if (value == null) {
+      return "none";
+    }
+    if (value instanceof java.time.Duration d) {
+      return Durations.format(d);
+    }
     if (value instanceof Enum<?> e) {
       return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -121,6 +128,14 @@ public final class Settings {
       }
       if (t == String.class) {
         return text;
+      }
+      if (t == Double.class) {
+        return text.equalsIgnoreCase("none") || text.equalsIgnoreCase("null")
+            ? null
+            : Double.valueOf(text);
+      }
+      if (t == java.time.Duration.class) {
+        return Durations.parse(text);
       }
       if (t == int[].class) {
         return text.isEmpty()
@@ -156,7 +171,11 @@ public final class Settings {
               + "' of "
               + owner
               + " must be a "
-              + (t == int[].class ? "comma-separated list of integers" : t.getSimpleName())
+              + (t == int[].class
+                  ? "comma-separated list of integers"
+                  : t == java.time.Duration.class
+                      ? "duration (e.g. 10s, 5m, PT1H)"
+                      : t.getSimpleName())
               + ", got '"
               + text
               + "'");

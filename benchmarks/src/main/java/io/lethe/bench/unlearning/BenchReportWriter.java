@@ -1,4 +1,4 @@
-package io.lethe.processor.engine.bench;
+package io.lethe.bench.unlearning;
 
 import io.lethe.processor.engine.verify.VerificationReport;
 import java.io.IOException;
@@ -84,9 +84,9 @@ public final class BenchReportWriter {
                 + " speed-up = oracle retraining wall time / method wall time; CPU speed-up = the same"
                 + " ratio of process CPU time (robust when other processes share the cores).%s\n\n",
             result.dataset(),
-            o.seed(),
-            o.architecture().name(),
-            o.epochs(),
+            result.seed(),
+            result.architecture(),
+            result.epochs(),
             result.device(),
             100 * result.originalTestAccuracy(),
             o.evaluateOnValidation() ? "validation" : "test",

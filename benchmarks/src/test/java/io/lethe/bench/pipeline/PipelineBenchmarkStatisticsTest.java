@@ -1,4 +1,4 @@
-package io.lethe.processor.bench;
+package io.lethe.bench.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

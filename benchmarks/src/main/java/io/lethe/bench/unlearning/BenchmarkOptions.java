@@ -1,4 +1,4 @@
-package io.lethe.processor.engine.bench;
+package io.lethe.bench.unlearning;
 
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Mlp;
@@ -9,6 +9,10 @@ import java.util.List;
 /**
  * What the benchmark runs.
  *
+ * @param catalog a model catalog: benchmark its model {@code modelId} on its own data, split,
+ *     architecture, recipe and method settings (then images, labels, architecture and epochs are
+ *     not used); null for the IDX mode
+ * @param modelId the catalog model to benchmark
  * @param images IDX image file, or null for the built-in MNIST-10k
  * @param labels IDX label file, or null for the built-in MNIST-10k
  * @param seed seed of the split, the training and every method
@@ -24,6 +28,8 @@ import java.util.List;
  *     (for tuning: settings are tuned this way, never on the test split)
  */
 public record BenchmarkOptions(
+    Path catalog,
+    String modelId,
     Path images,
     Path labels,
     long seed,
@@ -42,6 +48,12 @@ public record BenchmarkOptions(
     for (String m : methods) {
       Methods.byName(m); // fails early on a typo, listing the known names
     }
+    if ((catalog == null) != (modelId == null)) {
+      throw new IllegalArgumentException("give both --catalog and --model, or neither");
+    }
+    if (catalog != null && images != null) {
+      throw new IllegalArgumentException("give --catalog or --images, not both");
+    }
     if ((images == null) != (labels == null)) {
       throw new IllegalArgumentException("give both --images and --labels, or neither");
     }
@@ -57,6 +69,19 @@ public record BenchmarkOptions(
   /** The defaults: built-in MNIST-10k, seed 42, MLP, class 3, 10 %, 8 epochs, 5 shards. */
   public static BenchmarkOptions defaults() {
     return new BenchmarkOptions(
-        null, null, 42, new Mlp(), Path.of("docs/bench"), List.of(), 3, 0.10, 8, 5, 1000, false);
+        null,
+        null,
+        null,
+        null,
+        42,
+        new Mlp(),
+        Path.of("docs/bench"),
+        List.of(),
+        3,
+        0.10,
+        8,
+        5,
+        1000,
+        false);
   }
 }

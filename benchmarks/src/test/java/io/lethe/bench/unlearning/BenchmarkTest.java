@@ -1,10 +1,10 @@
-package io.lethe.processor.engine.bench;
+package io.lethe.bench.unlearning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lethe.processor.engine.EngineFixtures;
+import io.lethe.processor.engine.data.BuiltinDatasets;
 import io.lethe.processor.engine.data.Dataset;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -28,7 +28,7 @@ class BenchmarkTest {
   @Test
   void runsOnAnyIdxDatasetAndWritesCsvAndMarkdown() throws IOException {
     // 900 MNIST digits cropped to 20x16 (rows 4..23, cols 6..21), written as gzipped IDX
-    Dataset source = EngineFixtures.smallTrain(900);
+    Dataset source = BuiltinDatasets.mnist10k().subset(0, 900);
     int rows = 20;
     int cols = 16;
     byte[] pixels = new byte[source.size() * rows * cols];

@@ -1,4 +1,4 @@
-package io.lethe.processor.engine.bench;
+package io.lethe.bench.unlearning;
 
 import io.lethe.processor.engine.verify.VerificationReport;
 

@@ -1,4 +1,4 @@
-package io.lethe.processor.engine.bench;
+package io.lethe.bench.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * bytes of the dataset's own arrays. Meant for the default {@code -Xmx4g}; the figures are in
  * {@code docs/bench/data-scale.md}.
  *
- * <pre>java -Xmx4g -cp processor/target/classes:$(cat cp.txt) \
- *     io.lethe.processor.engine.bench.DataScaleBenchmark [rows [features [images]]]</pre>
+ * <pre>java -Xmx4g -cp benchmarks/target/classes:processor/target/classes:$(cat cp.txt) \
+ *     io.lethe.bench.data.DataScaleBenchmark [rows [features [images]]]</pre>
  */
 public final class DataScaleBenchmark {
 

@@ -1,4 +1,4 @@
-package io.lethe.processor.bench;
+package io.lethe.bench.pipeline;
 
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.DeletionScope;
@@ -11,12 +11,13 @@ import io.lethe.kafka.Topic;
 import io.lethe.kafka.TopicNames;
 import io.lethe.kafka.TopicReader;
 import io.lethe.processor.LetheProcessor;
-import io.lethe.processor.engine.verify.VerificationPolicy;
-import io.lethe.processor.models.EngineUnlearner;
-import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.ProcessorAssembly;
+import io.lethe.processor.catalog.BuiltinCatalog;
+import io.lethe.processor.catalog.MethodChoice;
 import io.lethe.processor.topology.BatchPolicy;
 import io.lethe.processor.topology.DeletionStreamsApp;
 import io.lethe.processor.topology.ModelDirectory;
+import io.lethe.processor.topology.TopologyEvents;
 import io.lethe.processor.topology.TopologySettings;
 import io.lethe.processor.worker.WorkerListener;
 import java.io.PrintStream;
@@ -382,12 +383,16 @@ public final class PipelineBenchmark {
   private long[] endToEndLatencies(EmbeddedKafka kafka, Path dir) throws Exception {
     LetheTopics topics = topics("latency.");
     kafka.createTopics(topics.names, 2);
-    ManagedModel model = ManagedModel.mnistMlp("mnist-mlp");
-    model =
-        model
-            .withTraining(model.training().withEpochs(options.epochs()))
-            .withMethods(options.classMethod(), options.sampleMethod());
-    EngineUnlearner engine = new EngineUnlearner(List.of(model), VerificationPolicy.defaults());
+    ProcessorAssembly assembly =
+        new ProcessorAssembly(
+            BuiltinCatalog.load(dir.resolve("catalog"))
+                .withEntry(
+                    BuiltinCatalog.MNIST_MLP,
+                    e ->
+                        e.withEpochs(options.epochs())
+                            .withMethods(
+                                MethodChoice.of(options.classMethod()),
+                                MethodChoice.of(options.sampleMethod()))));
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     java.util.Set<String> warming = ConcurrentHashMap.newKeySet();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -402,14 +407,14 @@ public final class PipelineBenchmark {
         options.classMethod(),
         options.sampleMethod());
     try (LetheProcessor processor =
-            new LetheProcessor(
-                LetheProcessor.Settings.defaults(
-                    kafka.bootstrapServers(),
-                    dir.resolve("latency"),
-                    TopologySettings.defaults(engine).withDefaultPolicy(options.latencyBatching())),
+            assembly.processor(
+                kafka.bootstrapServers(),
+                dir.resolve("latency"),
                 topics,
-                engine,
-                WorkerListener.NONE);
+                options.latencyBatching(),
+                TopologyEvents.NONE,
+                WorkerListener.NONE,
+                s -> s);
         var producer = producer(kafka);
         var reader = new TopicReader<>(kafka.bootstrapServers(), topics.requestReceipts)) {
       processor.start(Duration.ofMinutes(2), line -> out.println("  " + line));

@@ -1,12 +1,10 @@
-package io.lethe.processor.engine.bench;
+package io.lethe.bench.unlearning;
 
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Architectures;
 import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
-import io.lethe.processor.engine.data.BuiltinDatasets;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
-import io.lethe.processor.engine.data.IdxReader;
 import io.lethe.processor.engine.method.Budget;
 import io.lethe.processor.engine.method.ForgetScope;
 import io.lethe.processor.engine.method.Methods;
@@ -39,13 +37,14 @@ import java.util.TreeSet;
  * applicable method on the same split and seed, measured against the retrained oracle; plus (3)
  * MUSO's linear setting against exact retraining from the same initial weights.
  *
- * <p>Run from Maven: {@code ./mvnw -q -pl processor -am exec:java
- * -Dexec.mainClass=io.lethe.processor.engine.bench.Benchmark -Dexec.args="--out docs/bench"}.
+ * <p>Run from Maven: {@code ./mvnw -q -pl benchmarks -am exec:java
+ * -Dexec.mainClass=io.lethe.bench.unlearning.Benchmark -Dexec.args="--out docs/bench"}.
  */
 public final class Benchmark {
 
   private final BenchmarkOptions options;
   private final PrintStream out;
+  private BenchSetup setup;
 
   public Benchmark(BenchmarkOptions options, PrintStream progress) {
     this.options = options;
@@ -57,50 +56,46 @@ public final class Benchmark {
       BenchmarkOptions options,
       String device,
       String dataset,
+      String architecture,
+      int epochs,
+      long seed,
       double originalTestAccuracy,
       long originalTrainMillis,
       List<BenchmarkRow> rows) {}
 
   /** Runs everything and writes the reports when an output folder is set. */
   public Result run() {
-    Dataset data =
-        options.images() == null
-            ? BuiltinDatasets.mnist10k()
-            : IdxReader.read(options.images(), options.labels());
-    String datasetName =
-        options.images() == null ? "built-in MNIST-10k" : options.images().getFileName().toString();
-    DatasetSplit split = DatasetSplit.of(data, options.seed());
-    Dataset train = split.train();
-    Dataset unseen = options.evaluateOnValidation() ? split.validation() : split.test();
-    Dataset validation = split.validation();
+    setup = options.catalog() != null ? BenchSetup.catalog(options) : BenchSetup.idx(options);
+    Dataset train = setup.train();
+    Dataset unseen = setup.unseen();
+    Dataset validation = setup.validation();
     log(
-        "dataset %s: %d samples %s, %d classes; train %d, validation %d, %s %d; device %s",
-        datasetName,
-        data.size(),
-        data.shape(),
-        data.numClasses(),
+        "dataset %s: samples %s, %d classes; train %d, validation %d, %s %d; device %s",
+        setup.dataset(),
+        train.shape(),
+        train.numClasses(),
         train.size(),
         validation.size(),
-        options.evaluateOnValidation() ? "evaluating on validation" : "test",
+        setup.unseenName(),
         unseen.size(),
         Devices.describe());
-    TrainingConfig config = TrainingConfig.defaults().withEpochs(options.epochs());
+    TrainingConfig config = setup.config();
     List<BenchmarkRow> rows = new ArrayList<>();
-    Verifier verifier = new Verifier(unseen, options.seed());
+    Verifier verifier = new Verifier(unseen, setup.seed());
 
     int forgetClass = options.forgetClass();
-    if (forgetClass < 0 || forgetClass >= data.numClasses()) {
+    if (forgetClass < 0 || forgetClass >= train.numClasses()) {
       throw new IllegalArgumentException(
-          "forget class " + forgetClass + " not in [0, " + data.numClasses() + ")");
+          "forget class " + forgetClass + " not in [0, " + train.numClasses() + ")");
     }
-    log("training the original %s (%d epochs)", options.architecture().name(), config.epochs());
+    log("training the original %s (%d epochs)", setup.architecture().name(), config.epochs());
     long t0 = System.nanoTime();
     ClassifierModel original =
         ModelTrainer.train(
-            options.architecture(),
+            setup.architecture(),
             train,
             config,
-            options.seed(),
+            setup.seed(),
             (e, l, a) -> log("  epoch %d/%d loss %.4f train-acc %.4f", e, config.epochs(), l, a));
     long originalMillis = (System.nanoTime() - t0) / 1_000_000;
     double originalTest = Evaluator.accuracy(original, unseen);
@@ -110,14 +105,14 @@ public final class Benchmark {
     try (original;
         ClassifierModel sisaOriginal = trainSisaIfNeeded(train, config)) {
       UnlearningTask classTask =
-          UnlearningTask.forgetClasses(original, train, Set.of(forgetClass), options.seed())
+          UnlearningTask.forgetClasses(original, train, Set.of(forgetClass), setup.seed())
               .withTrainingConfig(config)
               .withValidation(validation);
       rows.addAll(table("class", classTask, sisaOriginal, verifier));
 
-      Set<Long> forgetIds = randomIds(train, options.forgetFraction(), options.seed());
+      Set<Long> forgetIds = randomIds(train, options.forgetFraction(), setup.seed());
       UnlearningTask sampleTask =
-          UnlearningTask.forgetSamples(original, train, forgetIds, options.seed())
+          UnlearningTask.forgetSamples(original, train, forgetIds, setup.seed())
               .withTrainingConfig(config)
               .withValidation(validation);
       rows.addAll(table("samples", sampleTask, sisaOriginal, verifier));
@@ -129,7 +124,10 @@ public final class Benchmark {
         new Result(
             options,
             Devices.describe(),
-            datasetName,
+            setup.dataset(),
+            setup.architecture().describe(),
+            setup.config().epochs(),
+            setup.seed(),
             originalTest,
             originalMillis,
             List.copyOf(rows));
@@ -152,10 +150,10 @@ public final class Benchmark {
     long t = System.nanoTime();
     ClassifierModel ensemble =
         ModelTrainer.trainSisa(
-            options.architecture(),
+            setup.architecture(),
             train,
             config,
-            options.seed(),
+            setup.seed(),
             options.sisaShards(),
             (e, l, a) -> {});
     log("SISA ensemble trained in %.1f s", (System.nanoTime() - t) / 1e9);
@@ -190,7 +188,7 @@ public final class Benchmark {
         if (!wants(method.name()) || !method.scopes().contains(task.scope())) {
           continue;
         }
-        UnlearningTask methodTask = task.withBudget(run.budget());
+        UnlearningTask methodTask = task.withBudget(setup.budgetFor(method.name(), run.budget()));
         if (method.name().equals("sisa")) {
           if (sisaOriginal == null) {
             continue;
@@ -297,17 +295,17 @@ public final class Benchmark {
     List<BenchmarkRow> rows = new ArrayList<>();
     TrainingConfig config = TrainingConfig.defaults();
     try (ClassifierModel original =
-        ModelTrainer.train(new RandomFeaturesLinear(features), small, config, options.seed())) {
+        ModelTrainer.train(new RandomFeaturesLinear(features), small, config, setup.seed())) {
       List<UnlearningTask> tasks =
           List.of(
               UnlearningTask.forgetClasses(
-                      original, small, Set.of(options.forgetClass()), options.seed())
+                      original, small, Set.of(options.forgetClass()), setup.seed())
                   .withTrainingConfig(config),
               UnlearningTask.forgetSamples(
                       original,
                       small,
-                      randomIds(small, options.forgetFraction(), options.seed()),
-                      options.seed())
+                      randomIds(small, options.forgetFraction(), setup.seed()),
+                      setup.seed())
                   .withTrainingConfig(config));
       for (UnlearningTask task : tasks) {
         String table = task.scope() == ForgetScope.CLASS ? "linear-class" : "linear-samples";
@@ -412,6 +410,8 @@ public final class Benchmark {
   /** Parses command-line arguments into options (see {@link #usage()}). */
   public static BenchmarkOptions parse(String[] args) {
     BenchmarkOptions d = BenchmarkOptions.defaults();
+    Path catalog = null;
+    String modelId = null;
     Path images = null;
     Path labels = null;
     long seed = d.seed();
@@ -439,6 +439,8 @@ public final class Benchmark {
       }
       String v = args[++i];
       switch (a) {
+        case "--catalog" -> catalog = Path.of(v);
+        case "--model" -> modelId = v;
         case "--images" -> images = Path.of(v);
         case "--labels" -> labels = Path.of(v);
         case "--seed" -> seed = Long.parseLong(v);
@@ -454,6 +456,8 @@ public final class Benchmark {
       }
     }
     return new BenchmarkOptions(
+        catalog,
+        modelId,
         images,
         labels,
         seed,
@@ -472,7 +476,8 @@ public final class Benchmark {
   public static String usage() {
     return String.join(
         "\n",
-        "usage: Benchmark [--images FILE --labels FILE] [--seed N] [--arch mlp|cnn]",
+        "usage: Benchmark [--catalog FILE --model ID | --images FILE --labels FILE]",
+        "                 [--seed N] [--arch mlp|cnn]",
         "                 [--out DIR | --no-output] [--methods a,b,...] [--forget-class C]",
         "                 [--forget-fraction F] [--epochs N] [--shards N] [--linear-samples N]",
         "                 [--eval-on-validation]");
