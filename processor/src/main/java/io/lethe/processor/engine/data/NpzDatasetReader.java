@@ -33,11 +33,17 @@ public final class NpzDatasetReader {
   /** The dtype in an NPY header line: {@code 'descr': '<f4'}. */
   private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']*)'");
 
+  /** The shape in an NPY header line: {@code 'shape': (2000, 1, 28, 28)}. */
+  private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
+  /** The item size at the end of a simple dtype: {@code <f4} is 4 bytes. */
+  private static final Pattern ITEM_SIZE = Pattern.compile("^[<>|=]?[a-zA-Z](\\d+)$");
+
   private NpzDatasetReader() {}
 
   /** Reads {@code file} with the given array names; subjects null when there is no such array. */
   static RawTable read(DataFile file, DatasetSpec.NpzArrays names) {
-    refuseBigEndian(file);
+    checkHeaders(file);
     byte[] bytes = file.readAll(MAX_FILE_BYTES);
     // On the CPU explicitly: the arrays are copied to the heap at once, a GPU would only add a hop.
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -107,12 +113,14 @@ public final class NpzDatasetReader {
   }
 
   /**
-   * DJL reads every array as little-endian whatever its header says, so a big-endian array ({@code
-   * '>f4'}) would be read as garbage without an error. This looks at each entry's header line only
-   * (the {@code descr} of the NPY header) and refuses such an array by name; the decoding itself
-   * stays DJL's. Files on disk only (the shipped resources are little-endian).
+   * Looks at each entry's NPY header line before DJL decodes anything, for two things DJL does not
+   * check. A big-endian array ({@code '>f4'}) would be read as garbage without an error, so it is
+   * refused by name. A header whose shape needs more bytes than the entry holds (a corrupt or
+   * hostile file) is refused before anything of that size is allocated. Only the {@code descr} and
+   * {@code shape} of the header line are looked at; the decoding itself stays DJL's. Files on disk
+   * only (the shipped resources are checked by their tests).
    */
-  private static void refuseBigEndian(DataFile file) {
+  private static void checkHeaders(DataFile file) {
     if (file.path() == null) {
       return;
     }
@@ -124,23 +132,60 @@ public final class NpzDatasetReader {
         try (InputStream in = zip.getInputStream(entry)) {
           head = new String(in.readNBytes(512), StandardCharsets.ISO_8859_1);
         }
-        Matcher m = DESCR.matcher(head);
-        if (m.find() && m.group(1).startsWith(">")) {
-          String name = entry.getName().replaceFirst("\\.npy$", "");
+        String name = entry.getName().replaceFirst("\\.npy$", "");
+        Matcher descr = DESCR.matcher(head);
+        if (!descr.find()) {
+          continue; // not an NPY header DJL can read either: its decode will say so
+        }
+        String dtype = descr.group(1);
+        if (dtype.startsWith(">")) {
           throw new DataException(
               file.field(),
               file.name()
                   + ": array '"
                   + name
                   + "' is big-endian ("
-                  + m.group(1)
+                  + dtype
                   + "), which DJL would misread; save it little-endian, e.g."
                   + " x.astype(x.dtype.newbyteorder('<'))");
+        }
+        long needed = bytesOf(head, dtype);
+        if (needed > 0 && entry.getSize() >= 0 && needed > entry.getSize()) {
+          throw new DataException(
+              file.field(),
+              file.name()
+                  + ": array '"
+                  + name
+                  + "' announces "
+                  + needed
+                  + " bytes of data but holds "
+                  + entry.getSize()
+                  + " bytes in all: the file is truncated or corrupt");
         }
       }
     } catch (IOException e) {
       // Not a zip file: DJL's decode reports it with its own message.
     }
+  }
+
+  /** The data bytes a header's shape and dtype announce, or -1 where they cannot be told. */
+  private static long bytesOf(String head, String dtype) {
+    Matcher shape = SHAPE.matcher(head);
+    Matcher size = ITEM_SIZE.matcher(dtype);
+    if (!shape.find() || !size.find()) {
+      return -1;
+    }
+    long bytes = Long.parseLong(size.group(1));
+    for (String dim : shape.group(1).split(",")) {
+      if (!dim.isBlank()) {
+        try {
+          bytes = Math.multiplyExact(bytes, Long.parseLong(dim.strip()));
+        } catch (NumberFormatException | ArithmeticException e) {
+          return Long.MAX_VALUE;
+        }
+      }
+    }
+    return bytes;
   }
 
   private static NDList decode(DataFile file, NDManager manager, byte[] bytes) {

@@ -124,6 +124,37 @@ class NpzDatasetReaderTest {
   }
 
   @Test
+  void aShapeBeyondTheDataIsRefusedBeforeDecoding() throws IOException {
+    // The shipped test.npz with x's header edited to announce 900 images instead of 500.
+    Path edited = dir.resolve("test.npz");
+    try (java.util.zip.ZipFile in =
+            new java.util.zip.ZipFile(SHIPPED.resolve("test.npz").toFile());
+        java.util.zip.ZipOutputStream out =
+            new java.util.zip.ZipOutputStream(Files.newOutputStream(edited))) {
+      for (var e : java.util.Collections.list(in.entries())) {
+        byte[] bytes = in.getInputStream(e).readAllBytes();
+        if (e.getName().equals("x.npy")) {
+          String latin = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+          assertTrue(latin.contains("(500, 1, 28, 28)"), "the header as numpy wrote it");
+          bytes =
+              latin
+                  .replaceFirst("\\(500, 1, 28, 28\\)", "(900, 1, 28, 28)")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+        out.write(bytes);
+        out.closeEntry();
+      }
+    }
+    DataException e = assertThrows(DataException.class, () -> DatasetLoader.load(SPEC, dir));
+    assertEquals("test", e.field());
+    assertEquals(
+        "test.npz: array 'x' announces 2822400 bytes of data but holds 1568128 bytes in all: the"
+            + " file is truncated or corrupt",
+        e.getMessage());
+  }
+
+  @Test
   void aFortranOrderedArrayIsRefusedWithTheFix() throws IOException {
     Files.copy(DataFixtures.testResource("/npz/fortran-order.npz"), dir.resolve("f.npz"));
     DataException e =
