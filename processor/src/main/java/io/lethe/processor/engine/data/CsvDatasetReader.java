@@ -86,6 +86,15 @@ public final class CsvDatasetReader {
     }
     Map<String, Integer> index = new HashMap<>();
     for (int c = 0; c < header.size(); c++) {
+      if (header.get(c).isEmpty()) {
+        // Typically pandas' index (to_csv without index=False): it must not become a feature.
+        throw new DataException(
+            file.field(),
+            file.name()
+                + " line 1: column "
+                + (c + 1)
+                + " has no name (a pandas index? write the file with index=False)");
+      }
       if (index.put(header.get(c), c) != null) {
         throw new DataException(
             file.field(), file.name() + " line 1: column '" + header.get(c) + "' appears twice");

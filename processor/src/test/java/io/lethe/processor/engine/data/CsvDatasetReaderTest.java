@@ -148,6 +148,19 @@ class CsvDatasetReaderTest {
   }
 
   @Test
+  void anUnnamedColumnIsRefusedRatherThanTakenAsAFeature() {
+    List<String> lines = lines(train);
+    for (int i = 0; i < lines.size(); i++) {
+      lines.set(i, (i == 0 ? "" : Integer.toString(i - 1)) + "," + lines.get(i));
+    }
+    write(train, lines);
+    assertDataError(
+        "train",
+        "train.csv line 1: column 1 has no name (a pandas index? write the file with index=False)",
+        () -> DatasetLoader.load(SPEC, dir));
+  }
+
+  @Test
   void aTrainingSetOfOneClassIsRefused() {
     write(dir.resolve("one.csv"), List.of("sample_id,subject_id,label,f", "1,a,x,0.5", "2,b,x,1"));
     write(dir.resolve("e.csv"), List.of("sample_id,label,f", "9,x,1"));
