@@ -2,7 +2,6 @@ package io.lethe.processor.engine.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
@@ -100,7 +99,7 @@ final class DataFile {
       }
       return in;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open " + name, e);
+      throw new DataException(field, "cannot open " + name + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,7 +117,7 @@ final class DataFile {
       }
       return bytes;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + name, e);
+      throw new DataException(field, "cannot read " + name + ": " + e.getMessage(), e);
     }
   }
 

@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -96,7 +95,10 @@ public final class IdxReader {
               images.field(),
               labels.field());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read IDX files " + images + ", " + labels, e);
+      throw new DataException(
+          images.field(),
+          "cannot read IDX files " + images + ", " + labels + ": " + e.getMessage(),
+          e);
     }
     RawTable table =
         new RawTable(

@@ -100,8 +100,20 @@ final class RawTable {
 
   private void grow() {
     // 1.5x, not 2x: a million rows of 32 floats should not briefly need three times their size.
-    int capacity = Math.max(16, Math.addExact(size, size >> 1));
-    values = Arrays.copyOf(values, Math.multiplyExact(capacity, Math.max(width, 1)));
+    long wanted = Math.max(16L, size + (long) (size >> 1));
+    long limit = (Integer.MAX_VALUE - 8) / Math.max(width, 1);
+    if (size >= limit) {
+      throw new DataException(
+          file.field(),
+          file.name()
+              + ": more than "
+              + limit
+              + " rows of "
+              + width
+              + " features do not fit one float array; split the data or use fewer features");
+    }
+    int capacity = (int) Math.min(wanted, limit);
+    values = Arrays.copyOf(values, capacity * Math.max(width, 1));
     ids = Arrays.copyOf(ids, capacity);
     labels = Arrays.copyOf(labels, capacity);
     if (subjects != null) {
