@@ -237,6 +237,26 @@ public final class Dataset {
     return retained.subset(picked);
   }
 
+  /**
+   * Every sample except those whose id is in {@code removed}: like {@link #withoutIds(Set)} but
+   * with primitive ids (sorted copy, binary search), so a million-row retain set costs no boxing.
+   */
+  public Dataset withoutIds(long[] removed) {
+    if (removed.length == 0) {
+      return this;
+    }
+    long[] sorted = removed.clone();
+    Arrays.sort(sorted);
+    return filterIndices(i -> Arrays.binarySearch(sorted, id(i)) < 0);
+  }
+
+  /** Only the samples whose id is in {@code kept}, in dataset order; primitive ids. */
+  public Dataset onlyIds(long[] kept) {
+    long[] sorted = kept.clone();
+    Arrays.sort(sorted);
+    return filterIndices(i -> Arrays.binarySearch(sorted, id(i)) >= 0);
+  }
+
   /** Only the samples whose id is in {@code kept}, in dataset order. */
   public Dataset onlyIds(Collection<Long> kept) {
     Set<Long> set = kept instanceof Set<?> ? (Set<Long>) kept : new HashSet<>(kept);

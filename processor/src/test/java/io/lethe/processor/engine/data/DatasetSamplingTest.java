@@ -61,6 +61,17 @@ class DatasetSamplingTest {
   }
 
   @Test
+  void primitiveIdFiltersMatchTheBoxedOnes() {
+    Dataset data = table(1000);
+    long[] forget = {1500, 1001, 1999, 5000};
+    Set<Long> boxed = Set.of(1500L, 1001L, 1999L, 5000L);
+    assertArrayEquals(data.withoutIds(boxed).ids(), data.withoutIds(forget).ids());
+    assertEquals(997, data.withoutIds(forget).size());
+    assertArrayEquals(new long[] {1001, 1500, 1999}, data.onlyIds(forget).ids());
+    assertEquals(data, data.withoutIds(new long[0]));
+  }
+
+  @Test
   void givesAllRetainedWhenThereAreFewer() {
     Dataset data = table(10);
     Dataset all = data.sampleWithout(Set.of(1000L, 1001L), 50, 1);
