@@ -162,11 +162,11 @@ public final class CsvDatasetReader {
               List.copyOf(features),
               labels,
               subjects);
-      sides[s].allocate(1024, subjectCol >= 0, true);
+      sides[s].startStreaming(subjectCol >= 0, true);
     }
     readRows(file, parser, header, roles, features.size(), sides, split);
     for (RawTable side : sides) {
-      side.trim();
+      side.finish();
     }
     return sides.length == 2 ? sides : new RawTable[] {sides[0], null};
   }

@@ -1,6 +1,6 @@
 package io.lethe.processor.engine.data;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -72,67 +72,86 @@ final class RawTable {
     this.subjectNames = subjectNames;
   }
 
-  /** Room for {@code capacity} rows of growing storage, for streaming readers. */
-  void allocate(int capacity, boolean withSubjects, boolean withLines) {
-    values = new float[Math.multiplyExact(capacity, Math.max(width, 1))];
-    ids = new long[capacity];
-    labels = new int[capacity];
-    subjects = withSubjects ? new int[capacity] : null;
-    lines = withLines ? new int[capacity] : null;
+  /** Rows per chunk of a streaming reader's storage. */
+  private static final int CHUNK_ROWS = 1 << 16;
+
+  /**
+   * A streaming reader's storage: rows are appended into fixed chunks and copied once, into arrays
+   * of the exact size, by {@link #finish()}. So the peak is the rows twice, never the
+   * grown-and-copied arrays of a doubling buffer, and nothing is copied while reading.
+   */
+  private List<Chunk> chunks;
+
+  private boolean withSubjects;
+  private boolean withLines;
+
+  private record Chunk(float[] values, long[] ids, int[] labels, int[] subjects, int[] lines) {}
+
+  /** Starts streaming storage; rows come through {@link #add}, then {@link #finish()}. */
+  void startStreaming(boolean subjectsKept, boolean linesKept) {
+    chunks = new ArrayList<>();
+    withSubjects = subjectsKept;
+    withLines = linesKept;
   }
 
   /** Appends a row whose features are {@code row[0..width)}. */
   void add(float[] row, long id, int label, int subject, int line) {
-    if (size == ids.length) {
-      grow();
+    int at = size % CHUNK_ROWS;
+    if (at == 0) {
+      if ((long) size + CHUNK_ROWS > (Integer.MAX_VALUE - 8) / Math.max(width, 1)) {
+        throw new DataException(
+            file.field(),
+            file.name()
+                + ": more than "
+                + size
+                + " rows of "
+                + width
+                + " features do not fit one float array; split the data or use fewer features");
+      }
+      chunks.add(
+          new Chunk(
+              new float[CHUNK_ROWS * width],
+              new long[CHUNK_ROWS],
+              new int[CHUNK_ROWS],
+              withSubjects ? new int[CHUNK_ROWS] : null,
+              withLines ? new int[CHUNK_ROWS] : null));
     }
-    System.arraycopy(row, 0, values, size * width, width);
-    ids[size] = id;
-    labels[size] = label;
-    if (subjects != null) {
-      subjects[size] = subject;
+    Chunk chunk = chunks.get(chunks.size() - 1);
+    System.arraycopy(row, 0, chunk.values, at * width, width);
+    chunk.ids[at] = id;
+    chunk.labels[at] = label;
+    if (withSubjects) {
+      chunk.subjects[at] = subject;
     }
-    if (lines != null) {
-      lines[size] = line;
+    if (withLines) {
+      chunk.lines[at] = line;
     }
     size++;
   }
 
-  private void grow() {
-    // 1.5x, not 2x: a million rows of 32 floats should not briefly need three times their size.
-    long wanted = Math.max(16L, size + (long) (size >> 1));
-    long limit = (Integer.MAX_VALUE - 8) / Math.max(width, 1);
-    if (size >= limit) {
-      throw new DataException(
-          file.field(),
-          file.name()
-              + ": more than "
-              + limit
-              + " rows of "
-              + width
-              + " features do not fit one float array; split the data or use fewer features");
+  /** Copies the streamed rows into exact arrays, dropping each chunk once it is copied. */
+  void finish() {
+    values = new float[size * width];
+    ids = new long[size];
+    labels = new int[size];
+    subjects = withSubjects ? new int[size] : null;
+    lines = withLines ? new int[size] : null;
+    for (int c = 0; c < chunks.size(); c++) {
+      Chunk chunk = chunks.get(c);
+      chunks.set(c, null); // collectable while the next one is copied
+      int from = c * CHUNK_ROWS;
+      int n = Math.min(CHUNK_ROWS, size - from);
+      System.arraycopy(chunk.values, 0, values, from * width, n * width);
+      System.arraycopy(chunk.ids, 0, ids, from, n);
+      System.arraycopy(chunk.labels, 0, labels, from, n);
+      if (withSubjects) {
+        System.arraycopy(chunk.subjects, 0, subjects, from, n);
+      }
+      if (withLines) {
+        System.arraycopy(chunk.lines, 0, lines, from, n);
+      }
     }
-    int capacity = (int) Math.min(wanted, limit);
-    values = Arrays.copyOf(values, capacity * Math.max(width, 1));
-    ids = Arrays.copyOf(ids, capacity);
-    labels = Arrays.copyOf(labels, capacity);
-    if (subjects != null) {
-      subjects = Arrays.copyOf(subjects, capacity);
-    }
-    if (lines != null) {
-      lines = Arrays.copyOf(lines, capacity);
-    }
-  }
-
-  /** Drops the unused capacity, so the Dataset holds exactly its rows. */
-  void trim() {
-    if (ids.length != size) {
-      values = Arrays.copyOf(values, size * width);
-      ids = Arrays.copyOf(ids, size);
-      labels = Arrays.copyOf(labels, size);
-      subjects = subjects == null ? null : Arrays.copyOf(subjects, size);
-      lines = lines == null ? null : Arrays.copyOf(lines, size);
-    }
+    chunks = null;
   }
 
   /** A table of the given rows (copied), sharing this one's names. */
