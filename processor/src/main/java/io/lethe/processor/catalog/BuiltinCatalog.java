@@ -54,8 +54,14 @@ public final class BuiltinCatalog {
     return write("examples.yaml", EXAMPLES, dir);
   }
 
+  /** Writes the example catalog under {@code dir} and loads it. */
+  public static ModelCatalog loadExamples(Path dir) {
+    return ModelCatalog.load(writeExamples(dir));
+  }
+
   private static Path write(String catalog, Map<String, List<String>> data, Path dir) {
     try {
+      Files.createDirectories(dir);
       copy("/catalogs/" + catalog, dir.resolve("catalog.yaml"));
       for (var folder : data.entrySet()) {
         Files.createDirectories(dir.resolve(folder.getKey()));
