@@ -47,5 +47,8 @@ public final class Retrain extends AbstractUnlearningMethod<Retrain.Settings> {
   protected void run(Run<Settings> run) {
     run.note("epochs", run.task().trainingConfig().epochs());
     run.note("retainSize", run.task().retain().size());
+    if (run.task().scope() == ForgetScope.CLASS && run.model().architecture().headBias()) {
+      run.note("removedClasses", run.task().forgetClasses());
+    }
   }
 }

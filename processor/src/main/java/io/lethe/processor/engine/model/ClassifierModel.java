@@ -341,11 +341,17 @@ public final class ClassifierModel implements AutoCloseable {
    * Takes {@code classes} out of the output space: their head rows become 0 and their bias {@link
    * #REMOVED_CLASS_LOGIT}, so the model never predicts them. A model retrained without any example
    * of a class still gives it some probability on inputs that look like it (measured: 26 % of a
-   * forgotten class's rows on a two-class table); removing it is what "forget the class" means.
-   * Heads without a bias (random-features linear) only get their rows zeroed.
+   * forgotten class's rows on a two-class table); removing it is what "forget the class" means. A
+   * head without a bias (random-features linear, whose closed-form retraining MUSO must match
+   * exactly) is left as it is.
+   *
+   * @return whether the classes were removed
    */
-  public void removeClasses(java.util.Set<Integer> classes) {
+  public boolean removeClasses(java.util.Set<Integer> classes) {
     checkOpen();
+    if (!spec.architecture().headBias()) {
+      return false;
+    }
     for (var member : members()) {
       NDArray w = member.headWeight().getArray();
       float[] weights = w.toFloatArray();
@@ -354,15 +360,14 @@ public final class ClassifierModel implements AutoCloseable {
         java.util.Arrays.fill(weights, c * features, (c + 1) * features, 0f);
       }
       w.set(FloatBuffer.wrap(weights));
-      Parameter bias = member.head().getParameters().get("bias");
-      if (bias != null) {
-        float[] b = bias.getArray().toFloatArray();
-        for (int c : classes) {
-          b[c] = REMOVED_CLASS_LOGIT;
-        }
-        bias.getArray().set(FloatBuffer.wrap(b));
+      NDArray bias = member.head().getParameters().get("bias").getArray();
+      float[] b = bias.toFloatArray();
+      for (int c : classes) {
+        b[c] = REMOVED_CLASS_LOGIT;
       }
+      bias.set(FloatBuffer.wrap(b));
     }
+    return true;
   }
 
   /** The head weights (classes x features), row-major. */
