@@ -10,6 +10,7 @@ import io.lethe.processor.engine.data.DatasetSplit;
 import io.lethe.processor.engine.data.IdxReader;
 import io.lethe.processor.engine.method.Budget;
 import io.lethe.processor.engine.model.TrainingConfig;
+import io.lethe.processor.planner.UnlearningPlanner;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,9 +31,6 @@ record BenchSetup(
     TrainingConfig config,
     long seed,
     Map<String, Budget> pinned) {
-
-  /** The training rows a catalog model's methods get as validation data: at most this many. */
-  static final int CATALOG_VALIDATION_SAMPLES = 1000;
 
   /**
    * An IDX file pair (or the built-in MNIST-10k) split by the benchmark itself, 70/10/20 with the
@@ -76,13 +74,8 @@ record BenchSetup(
       pinned.put(m.method(), m.budget());
     }
     Dataset train = model.train();
-    Dataset validation = train;
-    if (train.size() > CATALOG_VALIDATION_SAMPLES) {
-      int[] order = DatasetSplit.shuffledIndices(train.size(), entry.training().seed() + 17);
-      int[] idx = java.util.Arrays.copyOf(order, CATALOG_VALIDATION_SAMPLES);
-      java.util.Arrays.sort(idx);
-      validation = train.subset(idx);
-    }
+    // The same rule as the worker's planner: validation rows from the training side.
+    Dataset validation = UnlearningPlanner.validationRows(train, entry.training().seed());
     return new BenchSetup(
         options.catalog().getFileName() + " model " + model.id(),
         train,

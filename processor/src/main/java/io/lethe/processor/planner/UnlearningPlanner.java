@@ -204,7 +204,7 @@ public final class UnlearningPlanner implements Unlearner {
               // The training seed: exact retraining then reproduces the oracle, run after run.
               entry.training().seed(),
               entry.training().config(),
-              validationSample(retain, seed));
+              validationRows(retain, seed));
       Outcome outcome = attempt(model, method.method(), task, verifier);
       if (outcome.status() != VerificationStatus.PASSED
           && !method.method().equals(EXACT)
@@ -220,15 +220,12 @@ public final class UnlearningPlanner implements Unlearner {
     }
   }
 
-  private static Dataset validationSample(Dataset retain, long seed) {
-    if (retain.size() <= VALIDATION_SAMPLES) {
-      return retain;
-    }
-    int[] order =
-        io.lethe.processor.engine.data.DatasetSplit.shuffledIndices(retain.size(), seed + 17);
-    int[] idx = java.util.Arrays.copyOf(order, VALIDATION_SAMPLES);
-    java.util.Arrays.sort(idx);
-    return retain.subset(idx);
+  /**
+   * The validation rows a method gets: from the training side (here the retain set), never the test
+   * set; at most {@link #VALIDATION_SAMPLES}, drawn with the seed.
+   */
+  public static Dataset validationRows(Dataset retain, long seed) {
+    return retain.sample(VALIDATION_SAMPLES, seed + 17);
   }
 
   private Outcome attempt(

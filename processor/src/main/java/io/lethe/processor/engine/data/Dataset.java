@@ -200,41 +200,20 @@ public final class Dataset {
   }
 
   /**
-   * {@code n} samples drawn uniformly without replacement from those whose id is not in {@code
-   * excludedIds}, in dataset order: a view. For a method that needs only part of the retain set (a
-   * batch of it each step): when {@code n} is small against the retained samples it draws positions
-   * directly and never lists the whole retain set; otherwise it shuffles the retained positions.
-   * All retained samples if there are at most {@code n}. Deterministic for a seed.
+   * At most {@code max} samples drawn without replacement by {@code seed}, in dataset order: a
+   * view. For methods that need only part of a set (a sample of the retain set, a check subset) and
+   * for validation rows taken from the training side.
    */
-  public Dataset sampleWithout(Set<Long> excludedIds, int n, long seed) {
-    if (n < 0) {
-      throw new IllegalArgumentException("negative sample size " + n);
+  public Dataset sample(int max, long seed) {
+    if (max < 0) {
+      throw new IllegalArgumentException("negative sample size " + max);
     }
-    long retainedAtLeast = (long) size - excludedIds.size();
-    if (4L * n <= retainedAtLeast) {
-      // Rejection sampling: at least 3/4 of the draws land on a fresh retained sample.
-      java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-      java.util.BitSet taken = new java.util.BitSet(size);
-      int[] picked = new int[n];
-      int k = 0;
-      while (k < n) {
-        int i = random.nextInt(size);
-        if (!taken.get(i) && !excludedIds.contains(id(i))) {
-          taken.set(i);
-          picked[k++] = i;
-        }
-      }
-      Arrays.sort(picked);
-      return subset(picked);
+    if (size <= max) {
+      return this;
     }
-    Dataset retained = withoutIds(excludedIds);
-    if (retained.size() <= n) {
-      return retained;
-    }
-    int[] order = DatasetSplit.shuffledIndices(retained.size(), seed);
-    int[] picked = Arrays.copyOf(order, n);
+    int[] picked = Arrays.copyOf(DatasetSplit.shuffledIndices(size, seed), max);
     Arrays.sort(picked);
-    return retained.subset(picked);
+    return subset(picked);
   }
 
   /**

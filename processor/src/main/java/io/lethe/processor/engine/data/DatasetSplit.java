@@ -46,15 +46,6 @@ public final class DatasetSplit {
     return new DatasetSplit(data.subset(trainIdx), data.subset(valIdx), data.subset(testIdx), seed);
   }
 
-  /**
-   * Validation data for a method that needs it, taken from the training side (never from the user's
-   * test set, and without touching the lineage): a deterministic {@code fraction} of the training
-   * rows as {@link #validation()}, the rest as {@link #train()}; {@link #test()} is empty.
-   */
-  public static DatasetSplit validationOf(Dataset training, double fraction, long seed) {
-    return of(training, fraction, 0.0, seed);
-  }
-
   /** A Fisher-Yates permutation of {@code 0..n-1} driven by {@code new Random(seed)}. */
   public static int[] shuffledIndices(int n, long seed) {
     int[] order = new int[n];

@@ -103,7 +103,7 @@ public final class Famr extends AbstractUnlearningMethod<Famr.Settings> {
       mask[c] = s.uniform() == Uniform.ALL || !task.forgetClasses().contains(c) ? 1f : 0f;
     }
     Dataset forget = task.forget();
-    Dataset check = MethodSupport.sample(forget, s.checkSamples(), task.seed() + 3);
+    Dataset check = forget.sample(s.checkSamples(), task.seed() + 3);
     int steps = 0;
     double forgetAccuracy;
     boolean reached = false;

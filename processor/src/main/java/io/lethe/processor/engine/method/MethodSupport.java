@@ -4,13 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.lethe.processor.engine.data.Dataset;
-import io.lethe.processor.engine.data.DatasetSplit;
 import io.lethe.processor.engine.model.Batches;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.Losses;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +17,6 @@ import java.util.Map;
 final class MethodSupport {
 
   private MethodSupport() {}
-
-  /** At most {@code max} samples of {@code data}, drawn without replacement by {@code seed}. */
-  static Dataset sample(Dataset data, int max, long seed) {
-    if (data.size() <= max) {
-      return data;
-    }
-    int[] order = DatasetSplit.shuffledIndices(data.size(), seed);
-    int[] idx = Arrays.copyOf(order, max);
-    Arrays.sort(idx);
-    return data.subset(idx);
-  }
 
   /**
    * The trainable parameters grouped by layer (weight and bias of one Linear/Conv block), in block

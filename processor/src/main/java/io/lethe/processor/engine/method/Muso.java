@@ -131,7 +131,7 @@ public final class Muso extends AbstractUnlearningMethod<Muso.Settings> {
     int classes = model.numClasses();
     Dataset forget = task.forget();
     for (int round = 0; round < rounds; round++) {
-      Dataset retain = MethodSupport.sample(task.retain(), retainSamples, task.seed() + round);
+      Dataset retain = task.retain().sample(retainSamples, task.seed() + round);
       float[][] soft = relabel(model, retain, forget, ridge, temperature);
       // fine-tune on retain (one-hot) + forget (relabeled soft targets)
       Dataset both = retain.concat(forget);

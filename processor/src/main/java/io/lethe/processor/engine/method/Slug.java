@@ -72,19 +72,17 @@ public final class Slug extends AbstractUnlearningMethod<Slug.Settings> {
     double target = s.targetForgetAccuracy();
     double maxStep = s.maxStep();
     int searchSteps = s.searchSteps();
-    Dataset forget = MethodSupport.sample(task.forget(), s.forgetSamples(), task.seed());
-    Dataset retainPool =
-        MethodSupport.sample(task.retain(), 2 * s.retainSamples(), task.seed() + 1);
+    Dataset forget = task.forget().sample(s.forgetSamples(), task.seed());
+    Dataset retainPool = task.retain().sample(2 * s.retainSamples(), task.seed() + 1);
     int half = retainPool.size() / 2;
     Dataset retain = retainPool.subset(0, half);
     Dataset eval;
     if (task.validation() != null
         && !task.validation().withoutLabels(task.forgetClasses()).isEmpty()) {
       eval =
-          MethodSupport.sample(
-              task.validation().withoutLabels(task.forgetClasses()),
-              s.evalSamples(),
-              task.seed() + 2);
+          task.validation()
+              .withoutLabels(task.forgetClasses())
+              .sample(s.evalSamples(), task.seed() + 2);
     } else {
       eval = retainPool.subset(half, retainPool.size());
     }

@@ -42,7 +42,7 @@ public final class Ssd extends AbstractUnlearningMethod<Ssd.Settings> {
   protected void run(Run<Settings> run) {
     Settings s = run.settings();
     UnlearningTask task = run.task();
-    Dataset retain = MethodSupport.sample(task.retain(), s.retainSamples(), task.seed());
+    Dataset retain = task.retain().sample(s.retainSamples(), task.seed());
     long dampened = 0;
     long total = 0;
     try (GradientSession session = GradientSession.sgd(run.model(), 0f)) {

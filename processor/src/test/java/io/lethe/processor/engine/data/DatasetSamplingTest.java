@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,40 +23,18 @@ class DatasetSamplingTest {
   }
 
   @Test
-  void drawsFromTheRetainSetOnlyDeterministically() {
-    Dataset data = table(100_000);
-    Set<Long> forget = new HashSet<>();
-    for (long id = 1000; id < 1000 + 50_000; id += 2) {
-      forget.add(id);
+  void aSampleIsADeterministicViewInDatasetOrder() {
+    Dataset data = table(100_000).withoutIds(Set.of(1000L, 1002L));
+    Dataset sample = data.sample(500, 7);
+    assertEquals(500, sample.size());
+    assertEquals(500, sample.idSet().size(), "without replacement");
+    for (int i = 0; i < sample.size(); i++) {
+      assertEquals(sample.id(i) - 1000, (long) sample.feature(i, 0), "a view of the same rows");
+      assertTrue(i == 0 || sample.id(i - 1) < sample.id(i), "dataset order");
+      assertFalse(sample.id(i) == 1000L || sample.id(i) == 1002L, "from the view only");
     }
-    for (int n : new int[] {500, 40_000}) {
-      Dataset sample = data.sampleWithout(forget, n, 7);
-      assertEquals(n, sample.size());
-      assertEquals(n, sample.idSet().size(), "without replacement");
-      for (int i = 0; i < sample.size(); i++) {
-        assertFalse(forget.contains(sample.id(i)));
-        assertEquals(sample.id(i) - 1000, (long) sample.feature(i, 0), "a view of the same rows");
-        assertTrue(i == 0 || sample.id(i - 1) < sample.id(i), "dataset order");
-      }
-      assertArrayEquals(sample.ids(), data.sampleWithout(forget, n, 7).ids());
-      assertFalse(
-          java.util.Arrays.equals(sample.ids(), data.sampleWithout(forget, n, 8).ids()),
-          "another seed, another sample");
-    }
-  }
-
-  @Test
-  void validationComesFromTheTrainingSideDeterministically() {
-    Dataset train = table(1000);
-    DatasetSplit split = DatasetSplit.validationOf(train, 0.1, 5);
-    assertEquals(100, split.validation().size());
-    assertEquals(900, split.train().size());
-    assertEquals(0, split.test().size());
-    Set<Long> both = new HashSet<>(split.train().idSet());
-    both.addAll(split.validation().idSet());
-    assertEquals(train.idSet(), both);
-    assertArrayEquals(
-        split.validation().ids(), DatasetSplit.validationOf(train, 0.1, 5).validation().ids());
+    assertArrayEquals(sample.ids(), data.sample(500, 7).ids());
+    assertFalse(java.util.Arrays.equals(sample.ids(), data.sample(500, 8).ids()));
   }
 
   @Test
@@ -72,10 +49,8 @@ class DatasetSamplingTest {
   }
 
   @Test
-  void givesAllRetainedWhenThereAreFewer() {
-    Dataset data = table(10);
-    Dataset all = data.sampleWithout(Set.of(1000L, 1001L), 50, 1);
-    assertEquals(8, all.size());
-    assertEquals(1002L, all.id(0));
+  void aSampleOfMoreThanThereAreIsTheWholeSet() {
+    Dataset data = table(40);
+    assertEquals(data, data.sample(50, 1));
   }
 }
