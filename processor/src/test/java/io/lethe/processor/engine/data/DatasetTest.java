@@ -50,20 +50,4 @@ class DatasetTest {
     assertEquals(all.size(), sevens.size() + all.withoutLabels(Set.of(7)).size());
     assertEquals(10, only.numClasses());
   }
-
-  @Test
-  void subjectMappingIsFixedAndRestrictedToExistingIds() {
-    assertEquals("subject-0000", SubjectMapping.subjectOf(0));
-    assertEquals("subject-0000", SubjectMapping.subjectOf(9));
-    assertEquals("subject-0001", SubjectMapping.subjectOf(10));
-    assertEquals("subject-0999", SubjectMapping.subjectOf(9_999));
-    SubjectMapping mapping = new SubjectMapping(BuiltinDatasets.mnist10k().subset(0, 25));
-    assertEquals(
-        List.of(10L, 11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L),
-        mapping.samplesOf("subject-0001"));
-    assertEquals(List.of(20L, 21L, 22L, 23L, 24L), mapping.samplesOf("subject-0002"));
-    assertEquals(List.of(), mapping.samplesOf("subject-0003"));
-    assertEquals(List.of(), mapping.samplesOf("subject-1"));
-    assertEquals(List.of(), mapping.samplesOf("someone"));
-  }
 }
