@@ -17,7 +17,7 @@ import java.util.Map;
  * convolution + ReLU + 2x2 max-pool (the pool is left out once the map is smaller than 2x2), then a
  * {@code dense}-unit ReLU layer, whose output is the feature width.
  */
-public final class Cnn implements Architecture {
+public final class Cnn extends SizedArchitecture<Cnn.Sizes> {
 
   public static final String NAME = "cnn";
 
@@ -44,10 +44,8 @@ public final class Cnn implements Architecture {
     }
   }
 
-  private final Sizes sizes;
-
   public Cnn(Sizes sizes) {
-    this.sizes = sizes;
+    super(NAME, sizes);
   }
 
   /** The default CNN: 16 and 32 filters, 64 dense units. */
@@ -57,16 +55,6 @@ public final class Cnn implements Architecture {
 
   static Cnn fromSettings(Map<String, String> settings) {
     return new Cnn(Settings.bind(Sizes.DEFAULTS, settings, NAME));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, String> settings() {
-    return Settings.describe(sizes);
   }
 
   @Override

@@ -14,7 +14,7 @@ import java.util.Map;
  * is the feature width. Takes any sample shape (a table row of 30 features as naturally as 784
  * pixels).
  */
-public final class Mlp implements Architecture {
+public final class Mlp extends SizedArchitecture<Mlp.Sizes> {
 
   public static final String NAME = "mlp";
 
@@ -37,10 +37,8 @@ public final class Mlp implements Architecture {
     }
   }
 
-  private final Sizes sizes;
-
   public Mlp(Sizes sizes) {
-    this.sizes = sizes;
+    super(NAME, sizes);
   }
 
   /** The default MLP: 256 and 128 ReLU units. */
@@ -50,16 +48,6 @@ public final class Mlp implements Architecture {
 
   static Mlp fromSettings(Map<String, String> settings) {
     return new Mlp(Settings.bind(Sizes.DEFAULTS, settings, NAME));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, String> settings() {
-    return Settings.describe(sizes);
   }
 
   @Override

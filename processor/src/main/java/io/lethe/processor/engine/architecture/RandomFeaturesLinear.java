@@ -18,7 +18,7 @@ import java.util.Optional;
  * bias fitted to the exact limit of gradient descent on the squared loss (over-parameterized: more
  * features than training samples). Exact retraining is closed-form from the same initial head.
  */
-public final class RandomFeaturesLinear implements Architecture {
+public final class RandomFeaturesLinear extends SizedArchitecture<RandomFeaturesLinear.Sizes> {
 
   public static final String NAME = "random-features-linear";
 
@@ -35,10 +35,8 @@ public final class RandomFeaturesLinear implements Architecture {
     }
   }
 
-  private final Sizes sizes;
-
   public RandomFeaturesLinear(Sizes sizes) {
-    this.sizes = sizes;
+    super(NAME, sizes);
   }
 
   public RandomFeaturesLinear(int features) {
@@ -47,16 +45,6 @@ public final class RandomFeaturesLinear implements Architecture {
 
   static RandomFeaturesLinear fromSettings(Map<String, String> settings) {
     return new RandomFeaturesLinear(Settings.bind(Sizes.DEFAULTS, settings, NAME));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public Map<String, String> settings() {
-    return Settings.describe(sizes);
   }
 
   @Override
