@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +28,7 @@ public final class DeletionStreamsApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
+  private final RecordFailures failures = new RecordFailures();
 
   public DeletionStreamsApp(
       String bootstrapServers,
@@ -35,8 +37,6 @@ public final class DeletionStreamsApp implements AutoCloseable {
       LetheTopics topics,
       TopologySettings settings,
       Map<String, Object> overrides) {
-    Topology topology = DeletionTopology.build(topics, settings);
-    log.debug("Deletion topology:\n{}", topology.describe());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -52,12 +52,22 @@ public final class DeletionStreamsApp implements AutoCloseable {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueProcessingExceptionHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedRecordHandler.class);
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.names.deadLetter());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.putAll(overrides);
+    // A batch must fit the producer's max.request.size, whatever the overrides made it.
+    TopologySettings fitted =
+        settings.withLimits(settings.limits().fitting(maxRequestSize(new StreamsConfig(props))));
+    Topology topology = DeletionTopology.build(topics, fitted, failures);
+    log.debug("Deletion topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
         e -> {
+          // Runs on the failed thread: the record it was on counts a failure, and is set aside
+          // once it has ended threads often enough (RecordFailures), so replacing never loops.
+          failures.threadFailed(Thread.currentThread(), e);
           log.error("Stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -68,6 +78,14 @@ public final class DeletionStreamsApp implements AutoCloseable {
             running.countDown();
           }
         });
+  }
+
+  private static int maxRequestSize(StreamsConfig config) {
+    Object size =
+        config
+            .getProducerConfigs("lethe-size-probe")
+            .getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
+    return Integer.parseInt(size.toString());
   }
 
   /** Starts and waits until the application is RUNNING, or fails after {@code timeout}. */
