@@ -21,8 +21,11 @@ public final class LetheProcessor implements AutoCloseable {
 
   /**
    * @param applicationId Kafka Streams application id (also the prefix of its internal topics)
-   * @param workerId this worker's transactional id; keep it stable across restarts so a restarted
-   *     worker fences its predecessor and aborts its open transaction
+   * @param workerId this worker's transactional id, unique per instance ({@link #transactionalId});
+   *     keep it stable across restarts so a restarted worker fences its predecessor and aborts its
+   *     open transaction
+   * @param kafkaClient Kafka client settings (security protocol, SASL, SSL, ...) given to every
+   *     client of the processor: the topology's, the worker's, onboarding's and the admin's
    */
   public record Settings(
       String bootstrapServers,
@@ -32,7 +35,74 @@ public final class LetheProcessor implements AutoCloseable {
       Path stateDir,
       Path artifactDir,
       TopologySettings topology,
-      Map<String, Object> streamsOverrides) {
+      Map<String, Object> streamsOverrides,
+      Map<String, Object> kafkaClient) {
+
+    /** Without extra Kafka client settings. */
+    public Settings(
+        String bootstrapServers,
+        String applicationId,
+        String workerGroupId,
+        String workerId,
+        Path stateDir,
+        Path artifactDir,
+        TopologySettings topology,
+        Map<String, Object> streamsOverrides) {
+      this(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          topology,
+          streamsOverrides,
+          Map.of());
+    }
+
+    /** The worker's transactional id for the instance {@code instanceId}. */
+    public static String transactionalId(String instanceId) {
+      return "lethe-worker-" + instanceId;
+    }
+
+    public Settings withKafkaClient(Map<String, Object> value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          topology,
+          streamsOverrides,
+          Map.copyOf(value));
+    }
+
+    public Settings withWorkerId(String value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          value,
+          stateDir,
+          artifactDir,
+          topology,
+          streamsOverrides,
+          kafkaClient);
+    }
+
+    public Settings withTopology(TopologySettings value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          value,
+          streamsOverrides,
+          kafkaClient);
+    }
 
     public static Settings defaults(
         String bootstrapServers, Path dataDir, TopologySettings topology) {
@@ -40,7 +110,7 @@ public final class LetheProcessor implements AutoCloseable {
           bootstrapServers,
           "lethe-processor",
           "lethe-unlearning-worker",
-          "lethe-worker-0",
+          transactionalId("0"),
           dataDir.resolve("streams"),
           dataDir.resolve("artifacts"),
           topology,
@@ -68,11 +138,14 @@ public final class LetheProcessor implements AutoCloseable {
             settings.stateDir(),
             topics,
             settings.topology(),
-            settings.streamsOverrides());
+            streamsConfig(settings));
     this.worker =
         new UnlearningWorker(
             new UnlearningWorker.Settings(
-                settings.bootstrapServers(), settings.workerGroupId(), settings.workerId()),
+                settings.bootstrapServers(),
+                settings.workerGroupId(),
+                settings.workerId(),
+                settings.kafkaClient()),
             topics,
             unlearner,
             artifacts,
@@ -86,6 +159,7 @@ public final class LetheProcessor implements AutoCloseable {
   public void start(Duration timeout, Consumer<String> progress) {
     Onboarding.ensureInitialVersions(
         settings.bootstrapServers(),
+        settings.kafkaClient(),
         topics,
         unlearner,
         artifacts,
@@ -93,6 +167,13 @@ public final class LetheProcessor implements AutoCloseable {
         progress);
     streams.start(timeout);
     worker.start();
+  }
+
+  /** The client settings apply to all of Streams' clients; the explicit overrides win. */
+  private static Map<String, Object> streamsConfig(Settings settings) {
+    Map<String, Object> config = new java.util.HashMap<>(settings.kafkaClient());
+    config.putAll(settings.streamsOverrides());
+    return config;
   }
 
   /** The topology's Kafka Streams instance (for metrics binders). */
