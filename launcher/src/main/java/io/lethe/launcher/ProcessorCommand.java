@@ -13,7 +13,6 @@ import io.lethe.processor.topology.BatchPolicy;
 import io.lethe.processor.topology.TopologySettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The processor service alone (topology + worker + /metrics), against an existing Kafka. */
@@ -116,15 +116,18 @@ public final class ProcessorCommand implements Callable<Integer> {
           "Stable transactional id of this worker (LETHE_WORKER_ID). Default: ${DEFAULT-VALUE}.")
   String workerId;
 
+  @Mixin ProcessorOptions options;
+
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> config = new HashMap<>();
+    Map<String, Object> config = options.checkedConfig();
     if (schemaRegistryUrl != null && !schemaRegistryUrl.isBlank()) {
       config.put(AvroSerdes.REGISTRY_URL, schemaRegistryUrl);
     }
     LetheTopics topics =
         new LetheTopics(TopicNames.fromConfig(config), AvroSerdes.fromConfig(config));
-    TopicAdmin.ensureTopics(bootstrapServers, topics.names, partitions, replication);
+    TopicAdmin.ensureTopics(
+        bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
     EngineUnlearner engine =
         new EngineUnlearner(
             models.stream().map(String::trim).map(ManagedModel::mnistMlp).toList(),
@@ -135,24 +138,25 @@ public final class ProcessorCommand implements Callable<Integer> {
     try (ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =
             new LetheProcessor(
-                new LetheProcessor.Settings(
-                    bootstrapServers,
-                    defaults.applicationId(),
-                    defaults.workerGroupId(),
-                    workerId,
-                    defaults.stateDir(),
-                    artifactDir != null ? artifactDir : defaults.artifactDir(),
-                    TopologySettings.defaults(engine)
-                        .withDefaultPolicy(
-                            new BatchPolicy(batchMaxRequests, batchMaxAge, deadlineMargin))
-                        .withEvents(metrics.bridge()),
-                    Map.of()),
+                options.apply(
+                    new LetheProcessor.Settings(
+                        bootstrapServers,
+                        defaults.applicationId(),
+                        defaults.workerGroupId(),
+                        workerId,
+                        defaults.stateDir(),
+                        artifactDir != null ? artifactDir : defaults.artifactDir(),
+                        TopologySettings.defaults(engine)
+                            .withDefaultPolicy(
+                                new BatchPolicy(batchMaxRequests, batchMaxAge, deadlineMargin))
+                            .withEvents(metrics.bridge()),
+                        Map.of())),
                 topics,
                 engine,
                 metrics.bridge())) {
       processor.start(Duration.ofMinutes(5), log::info);
-      metrics.serve(processor, engine.modelIds(), metricsPort);
-      log.info("Processor running; metrics on :{}/metrics", metrics.port());
+      metrics.serve(processor, engine.modelIds(), options.metricsAddress(metricsPort));
+      log.info("Processor running; metrics on {}:{}/metrics", options.metricsHost, metrics.port());
       awaitShutdown();
     }
     return 0;
