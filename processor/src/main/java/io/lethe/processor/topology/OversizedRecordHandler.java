@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The topology's production-exception handler, for records refused as too large. Prevention is the
  * real defence: {@link IntakeLimits#maxBatchBytes} is fitted at start to the producer's {@code
- * max.request.size} and the batches topic's {@code max.message.bytes}, because under exactly-once
- * a refused send aborts the transaction whatever a handler answers, and the task would re-read its
- * input and build the same record again. Should one get through all the same, this names it and
- * the input it came from in one line and skips it with a small dead letter (no value: that would be
- * too large too) where the transaction survives. Every other error is Kafka's default handling.
+ * max.request.size} and the batches topic's {@code max.message.bytes}, because under exactly-once a
+ * refused send aborts the transaction whatever a handler answers, and the task would re-read its
+ * input and build the same record again. Should one get through all the same, this names it and the
+ * input it came from in one line and skips it with a small dead letter (no value: that would be too
+ * large too) where the transaction survives. Every other error is Kafka's default handling.
  */
 public final class OversizedRecordHandler extends DefaultProductionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(OversizedRecordHandler.class);
