@@ -1,8 +1,8 @@
 package io.lethe.launcher;
 
-import io.lethe.processor.engine.bench.Benchmark;
-import io.lethe.processor.engine.bench.BenchmarkOptions;
-import io.lethe.processor.engine.model.Architecture;
+import io.lethe.bench.unlearning.Benchmark;
+import io.lethe.bench.unlearning.BenchmarkOptions;
+import io.lethe.processor.engine.architecture.Architectures;
 import io.lethe.processor.engine.model.Devices;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +19,20 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Benchmark every unlearning method against retraining on an IDX dataset "
-            + "(default: the built-in MNIST-10k) and write results.csv and results.md.")
+        "Benchmark every unlearning method against retraining on a catalog model (--catalog,"
+            + " --model) or an IDX dataset (default: the built-in MNIST-10k) and write"
+            + " results.csv and results.md.")
 public final class BenchCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--catalog",
+      description =
+          "A model catalog (docs/catalog.md): benchmark its model --model on the model's own data,"
+              + " split, architecture, recipe and method settings.")
+  Path catalog;
+
+  @Option(names = "--model", description = "The catalog model to benchmark (with --catalog).")
+  String model;
 
   @Option(names = "--images", description = "IDX image file (gzip or plain); any image size.")
   Path images;
@@ -84,10 +95,12 @@ public final class BenchCommand implements Callable<Integer> {
     Devices.ensureOffline();
     BenchmarkOptions options =
         new BenchmarkOptions(
+            catalog,
+            model,
             images,
             labels,
             seed,
-            Architecture.parse(arch),
+            Architectures.byName(arch),
             noOutput ? null : out,
             methods,
             forgetClass,

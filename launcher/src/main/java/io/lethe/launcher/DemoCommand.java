@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
-import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.catalog.BuiltinCatalog;
+import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.topology.BatchPolicy;
 import io.lethe.processor.worker.WorkerListener;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
         "Train a model on MNIST-10k, send deletion requests through the embedded pipeline, and"
             + " show the new versions from the registry's HTTP API.")
 public final class DemoCommand implements Callable<Integer> {
-  static final String MODEL_ID = "mnist-mlp";
+  static final String MODEL_ID = BuiltinCatalog.MNIST_MLP;
 
   @Option(names = "--exit", description = "Exit when done instead of serving until Ctrl-C.")
   boolean exit;
@@ -63,9 +64,19 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "8",
-      description = "Training epochs of the model. Default: ${DEFAULT-VALUE}.")
-  int epochs;
+      description =
+          "Training epochs of the model (default: the catalog's recipe, 8 for the built-in one).")
+  Integer epochs;
+
+  @Option(
+      names = "--catalog",
+      description =
+          "Run on the models of this catalog (default: the built-in one, written to"
+              + " <data-dir>/catalog/ for you to read and copy). The demo's requests name"
+              + " model '"
+              + MODEL_ID
+              + "'.")
+  Path catalog;
 
   @Option(
       names = "--timeout",
@@ -79,15 +90,19 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("lethe-demo-");
     out.println("Lethe demo: data in " + dir);
-    ManagedModel model = ManagedModel.mnistMlp(MODEL_ID);
-    model = model.withTraining(model.training().withEpochs(epochs));
+    Path catalogFile = catalog != null ? catalog : BuiltinCatalog.writeTo(dir.resolve("catalog"));
+    out.println("Catalog: " + catalogFile);
+    ModelCatalog models = ModelCatalog.load(catalogFile);
+    if (epochs != null) {
+      models = models.withEntry(MODEL_ID, e -> e.withEpochs(epochs));
+    }
     // One request per batch, so each scope gets a version of its own.
     BatchPolicy oneRequestPerBatch =
         new BatchPolicy(1, Duration.ofSeconds(2), Duration.ofMinutes(5));
     try (EmbeddedLethe lethe =
         EmbeddedLethe.start(
             dir,
-            List.of(model),
+            models,
             oneRequestPerBatch,
             httpPort,
             metricsPort,

@@ -9,12 +9,10 @@ import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicNames;
 import io.lethe.kafka.TopicReader;
 import io.lethe.processor.LetheProcessor;
-import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.ProcessorAssembly;
+import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.metrics.ProcessorMetrics;
-import io.lethe.processor.models.EngineUnlearner;
-import io.lethe.processor.models.ManagedModel;
 import io.lethe.processor.topology.BatchPolicy;
-import io.lethe.processor.topology.TopologySettings;
 import io.lethe.processor.worker.WorkerListener;
 import io.lethe.registry.ModelRegistryApp;
 import io.lethe.registry.RegistryConfig;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -71,14 +68,14 @@ public final class EmbeddedLethe implements AutoCloseable {
    */
   public static EmbeddedLethe start(
       Path dir,
-      List<ManagedModel> models,
+      ModelCatalog models,
       BatchPolicy batching,
       int httpPort,
       int metricsPort,
       WorkerListener listener,
       Consumer<String> progress) {
     LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
-    EngineUnlearner engine = new EngineUnlearner(models, VerificationPolicy.defaults());
+    ProcessorAssembly assembly = new ProcessorAssembly(models);
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
     ModelRegistryApp registry = null;
     LetheProcessor processor = null;
@@ -95,18 +92,16 @@ public final class EmbeddedLethe implements AutoCloseable {
                   .httpPort(httpPort)
                   .build());
       processor =
-          new LetheProcessor(
-              LetheProcessor.Settings.defaults(
-                  kafka.bootstrapServers(),
-                  dir,
-                  TopologySettings.defaults(engine)
-                      .withDefaultPolicy(batching)
-                      .withEvents(metrics.bridge())),
+          assembly.processor(
+              kafka.bootstrapServers(),
+              dir,
               topics,
-              engine,
-              WorkerListener.both(metrics.bridge(), listener));
+              batching,
+              metrics.bridge(),
+              WorkerListener.both(metrics.bridge(), listener),
+              s -> s);
       processor.start(Duration.ofMinutes(2), progress);
-      metrics.serve(processor, engine.modelIds(), metricsPort);
+      metrics.serve(processor, assembly.modelIds(), metricsPort);
       var producer =
           new KafkaProducer<String, byte[]>(
               Map.of(

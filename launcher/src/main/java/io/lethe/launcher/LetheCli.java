@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ProcessorCommand.class,
+      CatalogCommand.class,
       RegistryCommand.class,
       BenchCommand.class,
       PipelineBenchCommand.class

@@ -2,7 +2,7 @@ package io.lethe.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.lethe.processor.bench.PipelineBenchmark;
+import io.lethe.bench.pipeline.PipelineBenchmark;
 import io.lethe.processor.topology.BatchPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;

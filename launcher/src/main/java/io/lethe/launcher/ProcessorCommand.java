@@ -5,15 +5,12 @@ import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicAdmin;
 import io.lethe.kafka.TopicNames;
 import io.lethe.processor.LetheProcessor;
-import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.ProcessorAssembly;
+import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.metrics.ProcessorMetrics;
-import io.lethe.processor.models.EngineUnlearner;
-import io.lethe.processor.models.ManagedModel;
 import io.lethe.processor.topology.BatchPolicy;
-import io.lethe.processor.topology.TopologySettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -67,12 +64,13 @@ public final class ProcessorCommand implements Callable<Integer> {
   int metricsPort;
 
   @Option(
-      names = "--models",
-      split = ",",
-      defaultValue = "${env:LETHE_MODELS:-mnist-mlp}",
+      names = "--catalog",
+      required = true,
+      defaultValue = "${env:LETHE_CATALOG}",
       description =
-          "Model ids to manage, MLPs on MNIST-10k (LETHE_MODELS). Default: ${DEFAULT-VALUE}.")
-  List<String> models;
+          "The model catalog: the models to serve, their data and settings (LETHE_CATALOG);"
+              + " see docs/catalog.md.")
+  Path catalog;
 
   @Option(
       names = "--partitions",
@@ -126,36 +124,24 @@ public final class ProcessorCommand implements Callable<Integer> {
     }
     LetheTopics topics =
         new LetheTopics(TopicNames.fromConfig(config), AvroSerdes.fromConfig(config));
+    // The whole catalog is validated and its data loaded before anything touches Kafka.
+    ModelCatalog models = ModelCatalog.load(catalog);
+    log.info("Catalog {}: models {}", catalog, models.ids());
     TopicAdmin.ensureTopics(
         bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
-    EngineUnlearner engine =
-        new EngineUnlearner(
-            models.stream().map(String::trim).map(ManagedModel::mnistMlp).toList(),
-            VerificationPolicy.defaults());
-    LetheProcessor.Settings defaults =
-        LetheProcessor.Settings.defaults(
-            bootstrapServers, dataDir, TopologySettings.defaults(engine));
+    ProcessorAssembly assembly = new ProcessorAssembly(models);
     try (ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =
-            new LetheProcessor(
-                options.apply(
-                    new LetheProcessor.Settings(
-                        bootstrapServers,
-                        defaults.applicationId(),
-                        defaults.workerGroupId(),
-                        workerId,
-                        defaults.stateDir(),
-                        artifactDir != null ? artifactDir : defaults.artifactDir(),
-                        TopologySettings.defaults(engine)
-                            .withDefaultPolicy(
-                                new BatchPolicy(batchMaxRequests, batchMaxAge, deadlineMargin))
-                            .withEvents(metrics.bridge()),
-                        Map.of())),
+            assembly.processor(
+                bootstrapServers,
+                dataDir,
                 topics,
-                engine,
-                metrics.bridge())) {
+                new BatchPolicy(batchMaxRequests, batchMaxAge, deadlineMargin),
+                metrics.bridge(),
+                metrics.bridge(),
+                s -> options.apply(s.withWorkerId(workerId).withArtifactDir(artifactDir)))) {
       processor.start(Duration.ofMinutes(5), log::info);
-      metrics.serve(processor, engine.modelIds(), options.metricsAddress(metricsPort));
+      metrics.serve(processor, assembly.modelIds(), options.metricsAddress(metricsPort));
       log.info("Processor running; metrics on {}:{}/metrics", options.metricsHost, metrics.port());
       awaitShutdown();
     }

@@ -11,7 +11,7 @@ import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.kafka.Topic;
 import io.lethe.kafka.TopicReader;
-import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.catalog.BuiltinCatalog;
 import io.lethe.processor.topology.BatchPolicy;
 import io.lethe.processor.worker.WorkerListener;
 import java.net.URI;
@@ -47,12 +47,10 @@ class PipelineIntegrationTest {
 
   @BeforeAll
   static void runTheSlice() {
-    ManagedModel model = ManagedModel.mnistMlp(MODEL);
-    model = model.withTraining(model.training().withEpochs(2));
     lethe =
         EmbeddedLethe.start(
             dir,
-            List.of(model),
+            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(2)),
             new BatchPolicy(1, Duration.ofSeconds(1), Duration.ofMinutes(5)),
             0,
             0,

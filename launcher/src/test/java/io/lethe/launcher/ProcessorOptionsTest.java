@@ -18,9 +18,11 @@ class ProcessorOptionsTest {
   /** Parses {@code lethe processor <args>} as the real command line does. */
   private static ProcessorCommand parse(String... args) {
     CommandLine cli = LetheCli.commandLine();
-    String[] all = new String[args.length + 1];
+    String[] all = new String[args.length + 3];
     all[0] = "processor";
-    System.arraycopy(args, 0, all, 1, args.length);
+    all[1] = "--catalog"; // required; not read while parsing
+    all[2] = "catalog.yaml";
+    System.arraycopy(args, 0, all, 3, args.length);
     cli.parseArgs(all);
     return cli.getSubcommands().get("processor").getCommand();
   }

@@ -7,12 +7,10 @@ import io.lethe.kafka.EmbeddedKafka;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicNames;
 import io.lethe.processor.LetheProcessor;
-import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.ProcessorAssembly;
+import io.lethe.processor.catalog.BuiltinCatalog;
 import io.lethe.processor.metrics.ProcessorMetrics;
-import io.lethe.processor.models.EngineUnlearner;
-import io.lethe.processor.models.ManagedModel;
 import io.lethe.processor.topology.BatchPolicy;
-import io.lethe.processor.topology.TopologySettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,33 +46,23 @@ final class ProcessorScrape {
   static String run(EmbeddedKafka kafka, Path dir) throws Exception {
     String bootstrap = kafka.bootstrapServers();
     LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
-    ManagedModel model = ManagedModel.mnistMlp(MODEL);
-    EngineUnlearner engine =
-        new EngineUnlearner(
-            List.of(model.withTraining(model.training().withEpochs(1))),
-            VerificationPolicy.defaults());
+    ProcessorAssembly assembly =
+        new ProcessorAssembly(
+            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(1)));
 
     try (ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =
-            new LetheProcessor(
-                new LetheProcessor.Settings(
-                    bootstrap,
-                    "lethe-processor",
-                    "lethe-unlearning-worker",
-                    "lethe-worker-0",
-                    dir.resolve("streams"),
-                    dir.resolve("artifacts"),
-                    TopologySettings.defaults(engine)
-                        .withDefaultPolicy(
-                            new BatchPolicy(1, Duration.ofSeconds(5), Duration.ofMinutes(1)))
-                        .withEvents(metrics.bridge()),
-                    Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)),
+            assembly.processor(
+                bootstrap,
+                dir,
                 topics,
-                engine,
-                metrics.bridge());
+                new BatchPolicy(1, Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                metrics.bridge(),
+                metrics.bridge(),
+                s -> s.withStreamsOverrides(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)));
         KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
       processor.start(Duration.ofMinutes(1), line -> {});
-      metrics.serve(processor, engine.modelIds(), 0);
+      metrics.serve(processor, assembly.modelIds(), 0);
       String url = "http://127.0.0.1:" + metrics.port() + "/metrics";
 
       DeletionRequest request =

@@ -116,6 +116,35 @@ public final class LetheProcessor implements AutoCloseable {
           topology,
           Map.of());
     }
+
+    /** These settings with artifacts in {@code value}; {@code null} keeps the default. */
+    public Settings withArtifactDir(Path value) {
+      return value == null
+          ? this
+          : new Settings(
+              bootstrapServers,
+              applicationId,
+              workerGroupId,
+              workerId,
+              stateDir,
+              value,
+              topology,
+              streamsOverrides,
+              kafkaClient);
+    }
+
+    public Settings withStreamsOverrides(Map<String, Object> value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          topology,
+          value,
+          kafkaClient);
+    }
   }
 
   private final Settings settings;

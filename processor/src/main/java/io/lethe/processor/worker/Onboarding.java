@@ -5,7 +5,6 @@ import io.lethe.avro.ModelSamples;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.TrainingLineage;
 import io.lethe.kafka.LetheTopics;
-import io.lethe.processor.engine.data.SubjectMapping;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,12 +132,19 @@ public final class Onboarding {
   static Map<String, TrainingLineage> lineage(Unlearner unlearner) {
     Map<String, Map<String, List<Long>>> bySubject = new TreeMap<>();
     for (String modelId : unlearner.modelIds()) {
-      for (long id : new java.util.TreeSet<>(unlearner.facts(modelId).trainingSampleIds())) {
-        bySubject
-            .computeIfAbsent(SubjectMapping.subjectOf(id), s -> new TreeMap<>())
-            .computeIfAbsent(modelId, m -> new ArrayList<>())
-            .add(id);
-      }
+      unlearner
+          .facts(modelId)
+          .samplesBySubject()
+          .forEach(
+              (subject, ids) -> {
+                List<Long> list =
+                    bySubject
+                        .computeIfAbsent(subject, s -> new TreeMap<>())
+                        .computeIfAbsent(modelId, m -> new ArrayList<>());
+                for (long id : ids) {
+                  list.add(id);
+                }
+              });
     }
     Map<String, TrainingLineage> out = new TreeMap<>();
     long now = System.currentTimeMillis();

@@ -13,7 +13,10 @@ public interface Unlearner {
 
   Outcome unlearn(Job job);
 
-  /** The model's training data for lineage, and its number of classes, for validation. */
+  /** Called once on the thread that will run every job (device set-up). */
+  default void prepareThread() {}
+
+  /** Who owns the model's training data (for lineage), and its number of classes. */
   ModelFacts facts(String modelId);
 
   /** The models this unlearner manages. */
@@ -43,5 +46,9 @@ public interface Unlearner {
       String method,
       String device) {}
 
-  record ModelFacts(String modelId, int numClasses, Set<Long> trainingSampleIds) {}
+  /**
+   * @param samplesBySubject the training sample ids of each data subject (the user's subject ids)
+   */
+  record ModelFacts(
+      String modelId, int numClasses, java.util.Map<String, long[]> samplesBySubject) {}
 }

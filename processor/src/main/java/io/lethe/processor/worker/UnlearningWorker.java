@@ -8,7 +8,6 @@ import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.UnlearningBatch;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.LetheTopics;
-import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.topology.Receipts;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,16 +80,18 @@ public final class UnlearningWorker implements AutoCloseable {
   private final ArtifactStore artifacts;
   private final WorkerListener listener;
   // One thread for all engine work: DJL allows one GradientCollector at a time.
-  private final ExecutorService engine =
-      Executors.newSingleThreadExecutor(
-          r ->
-              new Thread(
-                  () -> {
-                    Devices.prepareThread();
-                    r.run();
-                  },
-                  "lethe-unlearning"));
+  private final ExecutorService engine = Executors.newSingleThreadExecutor(this::engineThread);
   private final Thread loop;
+
+  private Thread engineThread(Runnable work) {
+    return new Thread(
+        () -> {
+          unlearner.prepareThread();
+          work.run();
+        },
+        "lethe-unlearning");
+  }
+
   private volatile boolean running = true;
   private KafkaConsumer<String, UnlearningBatch> consumer;
   private KafkaProducer<String, Object> producer;

@@ -1,9 +1,9 @@
 package io.lethe.processor.engine;
 
+import io.lethe.processor.engine.architecture.Mlp;
 import io.lethe.processor.engine.data.BuiltinDatasets;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingConfig;
@@ -42,6 +42,6 @@ public final class EngineFixtures {
 
   /** An MLP trained on {@code train} with {@link #quickConfig()}. */
   public static ClassifierModel quickMlp(Dataset train) {
-    return ModelTrainer.train(Architecture.MLP, train, quickConfig(), SEED);
+    return ModelTrainer.train(new Mlp(), train, quickConfig(), SEED);
   }
 }

@@ -8,11 +8,10 @@ import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicAdmin;
 import io.lethe.kafka.TopicNames;
 import io.lethe.processor.LetheProcessor;
-import io.lethe.processor.engine.verify.VerificationPolicy;
-import io.lethe.processor.models.EngineUnlearner;
-import io.lethe.processor.models.ManagedModel;
+import io.lethe.processor.ProcessorAssembly;
+import io.lethe.processor.catalog.BuiltinCatalog;
 import io.lethe.processor.topology.BatchPolicy;
-import io.lethe.processor.topology.TopologySettings;
+import io.lethe.processor.topology.TopologyEvents;
 import io.lethe.processor.worker.WorkerListener;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +35,7 @@ final class PipelineHarness {
   final String bootstrapServers;
   final LetheTopics topics;
   final Path dir;
-  final EngineUnlearner engine;
+  final ProcessorAssembly assembly;
 
   /** On the in-JVM broker, in the embedded (single-object) encoding. */
   PipelineHarness(EmbeddedKafka kafka, String prefix, Path dir) {
@@ -47,11 +46,9 @@ final class PipelineHarness {
     this.bootstrapServers = bootstrapServers;
     this.topics = new LetheTopics(TopicNames.DEFAULTS.withPrefix(prefix), serdes);
     this.dir = dir;
-    ManagedModel model = ManagedModel.mnistMlp(MODEL);
-    this.engine =
-        new EngineUnlearner(
-            List.of(model.withTraining(model.training().withEpochs(1))),
-            VerificationPolicy.defaults());
+    this.assembly =
+        new ProcessorAssembly(
+            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(1)));
     TopicAdmin.ensureTopics(bootstrapServers, topics.names, 2, (short) 1);
   }
 
@@ -67,10 +64,10 @@ final class PipelineHarness {
                 prefix + "worker-0",
                 dir.resolve("streams"),
                 dir.resolve("artifacts"),
-                TopologySettings.defaults(engine).withDefaultPolicy(batching),
+                assembly.topology(batching, TopologyEvents.NONE),
                 Map.of("commit.interval.ms", 100)),
             topics,
-            engine,
+            assembly.planner(),
             listener);
     processor.start(Duration.ofMinutes(2), line -> {});
     return processor;

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,7 +95,7 @@ class WorkerRebalanceIntegrationTest {
 
     @Override
     public ModelFacts facts(String modelId) {
-      return new ModelFacts(modelId, 10, Set.of());
+      return new ModelFacts(modelId, 10, Map.of());
     }
 
     @Override

@@ -1,146 +1,178 @@
 package io.lethe.processor.engine.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
- * An immutable labelled image dataset: one flattened {@code float[]} of {@code channels * height *
- * width} values in [0, 1] per sample, an int label and a stable long sample id.
+ * An immutable labelled dataset: per sample a {@link SampleShape} of float features, an int label
+ * in {@code [0, numClasses)} and a stable long sample id.
  *
- * <p>The arrays are shared between subsets (they are never mutated), so subsetting is cheap.
+ * <p>Compact on purpose: the features of all samples live in one flat {@code float[]} (a table of
+ * 1,000,000 rows x 32 features is 128 MB, no object per row), and every subset (train/test, the
+ * retain set, a sample of it) is a view that shares those arrays and holds only an {@code int[]} of
+ * row positions. Nothing here ever copies feature values except {@link #concat} of two datasets
+ * read separately.
  */
 public final class Dataset {
 
-  private final float[][] features;
+  private final float[] values;
   private final int[] labels;
   private final long[] ids;
-  private final int channels;
-  private final int height;
-  private final int width;
+
+  /** Positions of this view's samples in the base arrays; {@code null} means all, in order. */
+  private final int[] rows;
+
+  private final SampleShape shape;
   private final int numClasses;
+  private final int size;
+
+  private Dataset(
+      float[] values, int[] labels, long[] ids, int[] rows, SampleShape shape, int numClasses) {
+    this.values = values;
+    this.labels = labels;
+    this.ids = ids;
+    this.rows = rows;
+    this.shape = shape;
+    this.numClasses = numClasses;
+    this.size = rows == null ? labels.length : rows.length;
+  }
 
   /**
-   * Creates a dataset.
+   * A dataset over the given arrays (they are not copied: the caller hands them over).
    *
-   * @param features one flattened sample per row, each of length {@code channels*height*width}
+   * @param values row-major features, {@code labels.length * shape.size()} values
    * @param labels class labels in {@code [0, numClasses)}
-   * @param ids stable sample ids, unique
+   * @param ids stable sample ids
    * @param numClasses the number of classes of the task (not only those present here)
    */
-  public Dataset(
-      float[][] features,
-      int[] labels,
-      long[] ids,
-      int channels,
-      int height,
-      int width,
-      int numClasses) {
-    Objects.requireNonNull(features, "features");
+  public static Dataset of(
+      float[] values, int[] labels, long[] ids, SampleShape shape, int numClasses) {
+    Objects.requireNonNull(values, "values");
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(ids, "ids");
-    if (features.length != labels.length || labels.length != ids.length) {
+    Objects.requireNonNull(shape, "shape");
+    if (labels.length != ids.length) {
       throw new IllegalArgumentException(
-          "features, labels and ids differ in length: "
-              + features.length
-              + ", "
+          "labels and ids differ in length: " + labels.length + ", " + ids.length);
+    }
+    if ((long) labels.length * shape.size() != values.length) {
+      throw new IllegalArgumentException(
+          values.length
+              + " feature values do not fill "
               + labels.length
-              + ", "
-              + ids.length);
+              + " samples of shape "
+              + shape);
     }
-    if (channels <= 0 || height <= 0 || width <= 0) {
-      throw new IllegalArgumentException(
-          "bad sample shape " + channels + "x" + height + "x" + width);
+    if (numClasses < 1) {
+      throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
     }
-    int size = channels * height * width;
-    for (int i = 0; i < features.length; i++) {
-      if (features[i].length != size) {
-        throw new IllegalArgumentException(
-            "sample " + i + " has " + features[i].length + " values, expected " + size);
-      }
+    for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= numClasses) {
         throw new IllegalArgumentException(
             "label " + labels[i] + " of sample " + i + " outside [0, " + numClasses + ")");
       }
     }
-    this.features = features;
-    this.labels = labels;
-    this.ids = ids;
-    this.channels = channels;
-    this.height = height;
-    this.width = width;
-    this.numClasses = numClasses;
+    return new Dataset(values, labels, ids, null, shape, numClasses);
+  }
+
+  /** A dataset of explicit rows (each {@code shape.size()} values); copies them. For small sets. */
+  public static Dataset ofRows(
+      float[][] rows, int[] labels, long[] ids, SampleShape shape, int numClasses) {
+    int width = shape.size();
+    float[] flat = new float[Math.multiplyExact(rows.length, width)];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != width) {
+        throw new IllegalArgumentException(
+            "sample " + i + " has " + rows[i].length + " values, expected " + width);
+      }
+      System.arraycopy(rows[i], 0, flat, i * width, width);
+    }
+    return of(flat, labels, ids, shape, numClasses);
+  }
+
+  private int base(int i) {
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException("sample " + i + " of " + size);
+    }
+    return rows == null ? i : rows[i];
   }
 
   public int size() {
-    return labels.length;
+    return size;
   }
 
   public boolean isEmpty() {
-    return labels.length == 0;
+    return size == 0;
   }
 
-  public int channels() {
-    return channels;
+  public SampleShape shape() {
+    return shape;
   }
 
-  public int height() {
-    return height;
-  }
-
-  public int width() {
-    return width;
-  }
-
-  /** Number of values per sample: {@code channels * height * width}. */
+  /** Number of values per sample. */
   public int featureSize() {
-    return channels * height * width;
+    return shape.size();
   }
 
   public int numClasses() {
     return numClasses;
   }
 
-  /** The flattened values of sample {@code i} (shared; do not modify). */
+  /** A copy of the features of sample {@code i}. */
   public float[] features(int i) {
-    return features[i];
+    float[] out = new float[featureSize()];
+    copyFeatures(i, out, 0);
+    return out;
+  }
+
+  /** Copies the features of sample {@code i} into {@code dst} at {@code offset}. */
+  public void copyFeatures(int i, float[] dst, int offset) {
+    int width = featureSize();
+    System.arraycopy(values, base(i) * width, dst, offset, width);
+  }
+
+  /** Feature {@code j} of sample {@code i}. */
+  public float feature(int i, int j) {
+    return values[base(i) * featureSize() + j];
   }
 
   public int label(int i) {
-    return labels[i];
+    return labels[base(i)];
   }
 
   public long id(int i) {
-    return ids[i];
+    return ids[base(i)];
   }
 
   /** A copy of all labels in order. */
   public int[] labels() {
-    return labels.clone();
+    int[] out = new int[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = label(i);
+    }
+    return out;
   }
 
   /** A copy of all sample ids in order. */
   public long[] ids() {
-    return ids.clone();
+    long[] out = new long[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = id(i);
+    }
+    return out;
   }
 
-  /** The samples at the given positions, in that order. */
+  /** The samples at the given positions, in that order (a view: no feature is copied). */
   public Dataset subset(int[] indices) {
-    float[][] f = new float[indices.length][];
-    int[] l = new int[indices.length];
-    long[] d = new long[indices.length];
+    int[] base = new int[indices.length];
     for (int k = 0; k < indices.length; k++) {
-      int i = indices[k];
-      f[k] = features[i];
-      l[k] = labels[i];
-      d[k] = ids[i];
+      base[k] = base(indices[k]);
     }
-    return new Dataset(f, l, d, channels, height, width, numClasses);
+    return new Dataset(values, labels, ids, base, shape, numClasses);
   }
 
   /** The samples at positions {@code [from, to)}. */
@@ -152,56 +184,77 @@ public final class Dataset {
 
   /** The samples whose position satisfies the predicate. */
   public Dataset filterIndices(IntPredicate keep) {
-    List<Integer> kept = new ArrayList<>();
-    for (int i = 0; i < size(); i++) {
+    int[] kept = new int[size];
+    int n = 0;
+    for (int i = 0; i < size; i++) {
       if (keep.test(i)) {
-        kept.add(i);
+        kept[n++] = i;
       }
     }
-    return subset(kept.stream().mapToInt(Integer::intValue).toArray());
+    return subset(Arrays.copyOf(kept, n));
   }
 
   /** Every sample except those whose id is in {@code removed}. */
   public Dataset withoutIds(Set<Long> removed) {
-    return filterIndices(i -> !removed.contains(ids[i]));
+    return removed.isEmpty() ? this : filterIndices(i -> !removed.contains(id(i)));
   }
 
   /** Only the samples whose id is in {@code kept}, in dataset order. */
   public Dataset onlyIds(Collection<Long> kept) {
     Set<Long> set = kept instanceof Set<?> ? (Set<Long>) kept : new HashSet<>(kept);
-    return filterIndices(i -> set.contains(ids[i]));
+    return filterIndices(i -> set.contains(id(i)));
   }
 
   /** Only the samples whose label is in {@code classes}. */
   public Dataset withLabels(Set<Integer> classes) {
-    return filterIndices(i -> classes.contains(labels[i]));
+    return filterIndices(i -> classes.contains(label(i)));
   }
 
   /** Every sample whose label is not in {@code classes}. */
   public Dataset withoutLabels(Set<Integer> classes) {
-    return filterIndices(i -> !classes.contains(labels[i]));
+    return classes.isEmpty() ? this : filterIndices(i -> !classes.contains(label(i)));
   }
 
-  /** The union of this dataset and {@code other} (same shape), this one's samples first. */
+  /**
+   * The union of this dataset and {@code other} (same shape), this one's samples first. Two views
+   * of the same base stay a view; otherwise the samples are copied.
+   */
   public Dataset concat(Dataset other) {
-    if (other.channels != channels || other.height != height || other.width != width) {
-      throw new IllegalArgumentException("cannot concatenate datasets of different sample shapes");
+    if (!other.shape.equals(shape)) {
+      throw new IllegalArgumentException(
+          "cannot concatenate datasets of sample shapes " + shape + " and " + other.shape);
     }
-    int n = size() + other.size();
-    float[][] f = Arrays.copyOf(features, n);
-    int[] l = Arrays.copyOf(labels, n);
-    long[] d = Arrays.copyOf(ids, n);
-    System.arraycopy(other.features, 0, f, size(), other.size());
-    System.arraycopy(other.labels, 0, l, size(), other.size());
-    System.arraycopy(other.ids, 0, d, size(), other.size());
-    return new Dataset(f, l, d, channels, height, width, Math.max(numClasses, other.numClasses));
+    int classes = Math.max(numClasses, other.numClasses);
+    if (other.values == values) {
+      int[] both = new int[size + other.size];
+      for (int i = 0; i < size; i++) {
+        both[i] = base(i);
+      }
+      for (int i = 0; i < other.size; i++) {
+        both[size + i] = other.base(i);
+      }
+      return new Dataset(values, labels, ids, both, shape, classes);
+    }
+    int width = featureSize();
+    int n = size + other.size;
+    float[] f = new float[Math.multiplyExact(n, width)];
+    int[] l = new int[n];
+    long[] d = new long[n];
+    for (int i = 0; i < n; i++) {
+      Dataset from = i < size ? this : other;
+      int k = i < size ? i : i - size;
+      from.copyFeatures(k, f, i * width);
+      l[i] = from.label(k);
+      d[i] = from.id(k);
+    }
+    return new Dataset(f, l, d, null, shape, classes);
   }
 
   /** The set of sample ids. */
   public Set<Long> idSet() {
-    Set<Long> set = new HashSet<>(size() * 2);
-    for (long id : ids) {
-      set.add(id);
+    Set<Long> set = new HashSet<>(size * 2);
+    for (int i = 0; i < size; i++) {
+      set.add(id(i));
     }
     return set;
   }
@@ -209,24 +262,19 @@ public final class Dataset {
   /** Number of samples per class, indexed by label. */
   public int[] classCounts() {
     int[] counts = new int[numClasses];
-    for (int label : labels) {
-      counts[label]++;
+    for (int i = 0; i < size; i++) {
+      counts[label(i)]++;
     }
     return counts;
   }
 
+  /** Bytes held by the arrays this dataset shares (features, labels, ids), for memory reports. */
+  public long baseBytes() {
+    return 4L * values.length + 4L * labels.length + 8L * ids.length;
+  }
+
   @Override
   public String toString() {
-    return "Dataset["
-        + size()
-        + " samples, "
-        + channels
-        + "x"
-        + height
-        + "x"
-        + width
-        + ", "
-        + numClasses
-        + " classes]";
+    return "Dataset[" + size + " samples, " + shape + ", " + numClasses + " classes]";
   }
 }

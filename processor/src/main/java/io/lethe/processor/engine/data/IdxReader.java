@@ -6,8 +6,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -16,22 +16,25 @@ import java.util.zip.GZIPInputStream;
  * <p>Images: magic {@code 0x00000803} (unsigned bytes, 3 dimensions: count, rows, columns) or
  * {@code 0x00000804} (4 dimensions: count, channels, rows, columns); any image size. Labels: magic
  * {@code 0x00000801} (unsigned bytes, 1 dimension). Pixels are scaled to [0, 1]; record {@code i}
- * gets the sample id {@code i}; the number of classes is the largest label plus one.
+ * gets the sample id {@code i}. An IDX file holds no subjects: they come from a manifest CSV
+ * ({@link #read(Path, Path, Path)}).
+ *
+ * <p>The header's count is checked against the file's length before anything is allocated, so a
+ * corrupt header cannot ask for gigabytes.
  */
 public final class IdxReader {
 
   private static final int UNSIGNED_BYTE = 0x08;
 
+  /** Deflate cannot compress beyond about 1032:1, so a gzip file of n bytes holds at most this. */
+  private static final long MAX_GZIP_RATIO = 1100;
+
   private IdxReader() {}
 
-  /** Reads an image file and a label file into a dataset. */
+  /** Reads an image file and a label file into a dataset (classes: the largest label plus one). */
   public static Dataset read(Path images, Path labels) {
-    try (InputStream img = Files.newInputStream(images);
-        InputStream lab = Files.newInputStream(labels)) {
-      return read(img, lab, images.toString(), labels.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read IDX files " + images + ", " + labels, e);
-    }
+    RawTable raw = readRaw(DataFile.of(images, "train"), DataFile.of(labels, "trainLabels"), 0);
+    return toDataset(raw);
   }
 
   /**
@@ -43,17 +46,114 @@ public final class IdxReader {
   public static Dataset read(
       InputStream images, InputStream labels, String imageName, String labelName)
       throws IOException {
-    DataInputStream img = new DataInputStream(maybeGunzip(images));
-    DataInputStream lab = new DataInputStream(maybeGunzip(labels));
+    Images raw = readImages(images, -1, labels, -1, imageName, labelName, "train", "trainLabels");
+    return Dataset.of(
+        raw.features,
+        raw.labels,
+        ids(raw.labels.length, 0),
+        raw.shape,
+        Math.max(2, raw.maxLabel + 1));
+  }
 
-    int imageMagic = readHeaderInt(img, imageName);
-    int imageDims = checkMagic(imageMagic, imageName, 3, 4);
-    int count = readHeaderInt(img, imageName);
-    int channels = imageDims == 4 ? readHeaderInt(img, imageName) : 1;
-    int rows = readHeaderInt(img, imageName);
-    int cols = readHeaderInt(img, imageName);
+  /**
+   * Reads images, labels and the subject manifest CSV ({@code sample_id,subject_id}) naming the
+   * subject of every record; classes are the largest label plus one.
+   */
+  public static LoadedData read(Path images, Path labels, Path subjectManifest) {
+    DatasetSpec spec =
+        DatasetSpec.idx(images.toString(), labels.toString(), images.toString(), labels.toString())
+            .withSubjects(subjectManifest.toString());
+    RawTable raw = readRaw(DataFile.of(images, "train"), DataFile.of(labels, "trainLabels"), 0);
+    SubjectManifest manifest =
+        SubjectManifest.read(DataFile.of(subjectManifest, "subjects"), spec.columns(), null);
+    manifest.assign(raw, true);
+    Dataset data = toDataset(raw);
+    return new LoadedData(
+        data, SubjectIndex.ofCodes(raw.ids, raw.subjects, raw.subjectNames.names()));
+  }
+
+  private static Dataset toDataset(RawTable raw) {
+    int max = 0;
+    int[] labels = new int[raw.size];
+    for (int i = 0; i < raw.size; i++) {
+      labels[i] = Integer.parseInt(raw.labelNames.name(raw.labels[i]));
+      max = Math.max(max, labels[i]);
+    }
+    return Dataset.of(raw.values, labels, raw.ids, raw.shape, Math.max(2, max + 1));
+  }
+
+  /** The loader's path: record {@code i} gets id {@code idOffset + i}. */
+  static RawTable readRaw(DataFile images, DataFile labels, long idOffset) {
+    Images raw;
+    try (InputStream img = images.open();
+        InputStream lab = labels.open()) {
+      raw =
+          readImages(
+              img,
+              images.length(),
+              lab,
+              labels.length(),
+              images.name(),
+              labels.name(),
+              images.field(),
+              labels.field());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read IDX files " + images + ", " + labels, e);
+    }
+    RawTable table =
+        new RawTable(
+            images,
+            RawTable.Position.RECORD,
+            raw.shape,
+            "record index",
+            labels.name(),
+            "subject",
+            true,
+            List.of(),
+            new Interner(),
+            new Interner());
+    table.size = raw.labels.length;
+    table.values = raw.features;
+    table.ids = ids(table.size, idOffset);
+    table.labels = new int[table.size];
+    for (int i = 0; i < table.size; i++) {
+      table.labels[i] = table.labelNames.code(Integer.toString(raw.labels[i]));
+    }
+    return table;
+  }
+
+  private static long[] ids(int count, long offset) {
+    long[] ids = new long[count];
+    for (int i = 0; i < count; i++) {
+      ids[i] = offset + i;
+    }
+    return ids;
+  }
+
+  private record Images(float[] features, int[] labels, int maxLabel, SampleShape shape) {}
+
+  private static Images readImages(
+      InputStream images,
+      long imageLength,
+      InputStream labels,
+      long labelLength,
+      String imageName,
+      String labelName,
+      String imageField,
+      String labelField)
+      throws IOException {
+    Opened img = open(images, imageLength);
+    Opened lab = open(labels, labelLength);
+
+    int imageMagic = readHeaderInt(img.in, imageName, imageField);
+    int imageDims = checkMagic(imageMagic, imageName, imageField, 3, 4);
+    int count = readHeaderInt(img.in, imageName, imageField);
+    int channels = imageDims == 4 ? readHeaderInt(img.in, imageName, imageField) : 1;
+    int rows = readHeaderInt(img.in, imageName, imageField);
+    int cols = readHeaderInt(img.in, imageName, imageField);
     if (count < 0 || channels <= 0 || rows <= 0 || cols <= 0) {
-      throw new IllegalArgumentException(
+      throw new DataException(
+          imageField,
           imageName
               + ": bad image header: count="
               + count
@@ -64,12 +164,16 @@ public final class IdxReader {
               + " cols="
               + cols);
     }
+    long size = (long) channels * rows * cols;
+    long body = count * size;
+    checkFits(imageName, imageField, body, 4L * (imageDims + 1), img);
 
-    int labelMagic = readHeaderInt(lab, labelName);
-    checkMagic(labelMagic, labelName, 1, 1);
-    int labelCount = readHeaderInt(lab, labelName);
+    int labelMagic = readHeaderInt(lab.in, labelName, labelField);
+    checkMagic(labelMagic, labelName, labelField, 1, 1);
+    int labelCount = readHeaderInt(lab.in, labelName, labelField);
     if (labelCount != count) {
-      throw new IllegalArgumentException(
+      throw new DataException(
+          labelField,
           "count mismatch: "
               + imageName
               + " holds "
@@ -80,55 +184,85 @@ public final class IdxReader {
               + labelCount
               + " labels");
     }
+    checkFits(labelName, labelField, labelCount, 8, lab);
 
-    int size = channels * rows * cols;
-    float[][] features = new float[count][size];
-    byte[] buffer = new byte[size];
+    int width = (int) size;
+    float[] features = new float[(int) body];
+    byte[] buffer = new byte[width];
     for (int i = 0; i < count; i++) {
-      readFully(img, buffer, imageName, i);
-      float[] row = features[i];
-      for (int j = 0; j < size; j++) {
-        row[j] = (buffer[j] & 0xFF) / 255f;
+      readFully(img.in, buffer, imageName, imageField, i);
+      int offset = i * width;
+      for (int j = 0; j < width; j++) {
+        features[offset + j] = (buffer[j] & 0xFF) / 255f;
       }
     }
     byte[] labelBytes = new byte[count];
-    readFully(lab, labelBytes, labelName, 0);
+    readFully(lab.in, labelBytes, labelName, labelField, 0);
     int[] labelValues = new int[count];
-    long[] ids = new long[count];
     int maxLabel = 0;
     for (int i = 0; i < count; i++) {
       labelValues[i] = labelBytes[i] & 0xFF;
       maxLabel = Math.max(maxLabel, labelValues[i]);
-      ids[i] = i;
     }
-    return new Dataset(features, labelValues, ids, channels, rows, cols, Math.max(2, maxLabel + 1));
+    return new Images(features, labelValues, maxLabel, SampleShape.of(channels, rows, cols));
   }
 
-  private static InputStream maybeGunzip(InputStream in) throws IOException {
+  private record Opened(DataInputStream in, long length, boolean gzip) {}
+
+  private static Opened open(InputStream in, long length) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
     buffered.mark(2);
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
     if (b0 == 0x1f && b1 == 0x8b) {
-      return new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
+      return new Opened(
+          new DataInputStream(
+              new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)),
+          length,
+          true);
     }
-    return buffered;
+    return new Opened(new DataInputStream(buffered), length, false);
   }
 
-  private static int readHeaderInt(DataInputStream in, String name) throws IOException {
+  /** Refuses a header whose body cannot be in a file of this length (or in one float array). */
+  private static void checkFits(String name, String field, long body, long header, Opened file) {
+    if (body > Integer.MAX_VALUE - 8) {
+      throw new DataException(
+          field, name + ": the header announces " + body + " values, more than one array holds");
+    }
+    if (file.length < 0) {
+      return;
+    }
+    long max = file.gzip ? file.length * MAX_GZIP_RATIO : file.length - header;
+    if (body > max) {
+      throw new DataException(
+          field,
+          name
+              + ": the header announces "
+              + body
+              + " bytes of data but the file is "
+              + file.length
+              + " bytes"
+              + (file.gzip ? " compressed" : ""));
+    }
+  }
+
+  private static int readHeaderInt(DataInputStream in, String name, String field)
+      throws IOException {
     try {
       return in.readInt();
     } catch (EOFException e) {
-      throw new IllegalArgumentException(name + ": truncated IDX header", e);
+      throw new DataException(field, name + ": truncated IDX header", e);
     }
   }
 
-  private static int checkMagic(int magic, String name, int minDims, int maxDims) {
+  private static int checkMagic(int magic, String name, String field, int minDims, int maxDims) {
     int type = (magic >>> 8) & 0xFF;
     int dims = magic & 0xFF;
     if ((magic >>> 16) != 0 || type != UNSIGNED_BYTE || dims < minDims || dims > maxDims) {
-      throw new IllegalArgumentException(
+      throw new DataException(
+          field,
           String.format(
               "%s: bad IDX magic 0x%08X (expected unsigned-byte data with %d..%d dimensions,"
                   + " e.g. 0x%08X)",
@@ -137,12 +271,12 @@ public final class IdxReader {
     return dims;
   }
 
-  private static void readFully(DataInputStream in, byte[] buffer, String name, int record)
-      throws IOException {
+  private static void readFully(
+      DataInputStream in, byte[] buffer, String name, String field, int record) throws IOException {
     try {
       in.readFully(buffer);
     } catch (EOFException e) {
-      throw new IllegalArgumentException(name + ": truncated body at record " + record, e);
+      throw new DataException(field, name + ": truncated body at record " + record, e);
     }
   }
 }

@@ -9,7 +9,12 @@ import java.util.Set;
  * number {@code k} owns sample ids {@code 10k .. 10k+9}. So {@code subjectOf(id)} is {@code
  * String.format("subject-%04d", id / 10)}; MNIST-10k has the 1,000 subjects {@code subject-0000} to
  * {@code subject-0999}.
+ *
+ * @deprecated subjects come from the data now: {@link SubjectIndex}, loaded by {@link
+ *     DatasetLoader}; the built-in MNIST's mapping is the manifest {@code
+ *     datasets/mnist-10k/subjects.csv} ({@link BuiltinDatasets#mnist10kModelData()}).
  */
+@Deprecated
 public final class SubjectMapping {
 
   /** Samples per subject. */

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A method's settings and compute budget as string key/values (so they travel over Kafka and the
- * command line unchanged), with typed getters and defaults. Keys are method-specific, e.g. {@code
- * epochs}, {@code lr}, {@code lambda}; every method documents its keys.
+ * A method's settings and compute budget as string key/values, so they travel over Kafka, the
+ * catalog and the command line unchanged. The keys, their types, ranges and defaults are each
+ * method's settings record ({@link UnlearningMethod#settingsType()}, e.g. {@link Famr.Settings});
+ * {@link AbstractUnlearningMethod} binds a budget onto it and refuses an unknown key.
  */
 public final class Budget {
 
@@ -40,37 +41,6 @@ public final class Budget {
 
   public boolean has(String key) {
     return settings.containsKey(key);
-  }
-
-  public int getInt(String key, int defaultValue) {
-    String v = settings.get(key);
-    return v == null ? defaultValue : parse(key, v, Integer::parseInt);
-  }
-
-  public long getLong(String key, long defaultValue) {
-    String v = settings.get(key);
-    return v == null ? defaultValue : parse(key, v, Long::parseLong);
-  }
-
-  public double getDouble(String key, double defaultValue) {
-    String v = settings.get(key);
-    return v == null ? defaultValue : parse(key, v, Double::parseDouble);
-  }
-
-  public float getFloat(String key, float defaultValue) {
-    return (float) getDouble(key, defaultValue);
-  }
-
-  public String getString(String key, String defaultValue) {
-    return settings.getOrDefault(key, defaultValue);
-  }
-
-  private static <T> T parse(String key, String value, java.util.function.Function<String, T> f) {
-    try {
-      return f.apply(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' is not a number: " + value, e);
-    }
   }
 
   @Override

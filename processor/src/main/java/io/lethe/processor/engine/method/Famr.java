@@ -11,21 +11,15 @@ import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.Losses;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * FAMR (arXiv 2506.14515): minimize {@code KL(uniform || p(.|x))} over the forget set plus {@code
  * (lambda/2) ||theta - theta_0||^2} anchoring the weights to the original ones. Uses the forget set
- * and the original weights only, no retain data. Takes Adam steps over the forget set until the
- * forget accuracy (checked every {@code checkEvery} steps on a sample of the forget set itself) is
- * at most {@code targetForgetAccuracy} or {@code maxEpochs} are spent. Settings (defaults tuned on
- * the validation split): {@code lambda} (0.1), {@code optimizer} ({@code sgd} or {@code adam};
- * sgd), {@code lr} (0.02), {@code batch} (64), {@code maxEpochs} (10), {@code checkEvery} (1),
- * {@code checkSamples} (512), {@code targetForgetAccuracy} (0.0), {@code uniform} ({@code
- * remaining}).
+ * and the original weights only, no retain data. Takes steps (SGD unless set) over the forget set
+ * until the forget accuracy (checked every {@code checkEvery} steps on a sample of the forget set
+ * itself) is at most {@code targetForgetAccuracy} or {@code maxEpochs} are spent. See {@link
+ * Settings} (defaults tuned on the validation split).
  *
  * <p>Which uniform: the paper's target is the uniform distribution. Over all classes (setting
  * {@code uniform=all}) the optimum leaves the forgotten class tied with the others, so the argmax
@@ -34,48 +28,86 @@ import java.util.Set;
  * classes ({@code uniform=remaining}): maximal uncertainty among the classes the model still knows,
  * and no mass on the forgotten one.
  */
-public final class Famr implements UnlearningMethod {
+public final class Famr extends AbstractUnlearningMethod<Famr.Settings> {
 
-  @Override
-  public String name() {
-    return "famr";
-  }
+  public static final String NAME = "famr";
 
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.of(ForgetScope.CLASS);
-  }
+  /** The optimizer of FAMR's steps. */
+  public enum Optimizer {
+    SGD,
+    ADAM;
 
-  @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    long start = System.nanoTime();
-    Budget b = task.budget();
-    float lambda = b.getFloat("lambda", 0.1f);
-    float lr = b.getFloat("lr", 0.02f);
-    int batch = b.getInt("batch", 64);
-    int maxEpochs = b.getInt("maxEpochs", 10);
-    int checkEvery = b.getInt("checkEvery", 1);
-    double target = b.getDouble("targetForgetAccuracy", 0.0);
-    String uniform = b.getString("uniform", "remaining");
-    if (!uniform.equals("remaining") && !uniform.equals("all")) {
-      throw new IllegalArgumentException("famr: uniform must be 'remaining' or 'all': " + uniform);
+    GradientSession open(ClassifierModel model, float lr) {
+      return this == SGD ? GradientSession.sgd(model, lr) : GradientSession.adam(model, lr);
     }
-    float[] mask = new float[task.original().numClasses()];
+  }
+
+  /** Which classes the target distribution is uniform over. */
+  public enum Uniform {
+    /** The classes not forgotten (the default for class forgetting). */
+    REMAINING,
+    /** All classes (the paper's literal target). */
+    ALL
+  }
+
+  /**
+   * @param lambda weight of the anchor {@code (lambda/2) ||theta - theta_0||^2} (default 0.1)
+   * @param optimizer {@code sgd} or {@code adam} (default sgd)
+   * @param lr learning rate (default 0.02)
+   * @param batch forget samples per step (default 64)
+   * @param maxEpochs passes over the forget set at most (default 10)
+   * @param checkEvery steps between forget-accuracy checks (default 1)
+   * @param checkSamples forget samples the check runs on (default 512)
+   * @param targetForgetAccuracy forget accuracy at which it stops (default 0.0)
+   * @param uniform {@code remaining} or {@code all} (default remaining)
+   */
+  public record Settings(
+      float lambda,
+      Optimizer optimizer,
+      float lr,
+      int batch,
+      int maxEpochs,
+      int checkEvery,
+      int checkSamples,
+      double targetForgetAccuracy,
+      Uniform uniform) {
+    public static final Settings DEFAULTS =
+        new Settings(0.1f, Optimizer.SGD, 0.02f, 64, 10, 1, 512, 0.0, Uniform.REMAINING);
+
+    public Settings {
+      MethodSupport.requireNonNegative("lambda", lambda);
+      java.util.Objects.requireNonNull(optimizer, "optimizer");
+      MethodSupport.requirePositive("lr", lr);
+      MethodSupport.requireRange("batch", batch, 1, 1 << 20);
+      MethodSupport.requireRange("maxEpochs", maxEpochs, 1, 10_000);
+      MethodSupport.requireRange("checkEvery", checkEvery, 1, Integer.MAX_VALUE);
+      MethodSupport.requireRange("checkSamples", checkSamples, 1, Integer.MAX_VALUE);
+      MethodSupport.requireRange("targetForgetAccuracy", targetForgetAccuracy, 0, 1);
+      java.util.Objects.requireNonNull(uniform, "uniform");
+    }
+  }
+
+  public Famr() {
+    super(NAME, Settings.DEFAULTS, EnumSet.of(ForgetScope.CLASS));
+  }
+
+  @Override
+  protected void run(Run<Settings> run) {
+    Settings s = run.settings();
+    UnlearningTask task = run.task();
+    float lambda = s.lambda();
+    int batch = s.batch();
+    ClassifierModel model = run.model();
+    float[] mask = new float[model.numClasses()];
     for (int c = 0; c < mask.length; c++) {
-      mask[c] = uniform.equals("all") || !task.forgetClasses().contains(c) ? 1f : 0f;
+      mask[c] = s.uniform() == Uniform.ALL || !task.forgetClasses().contains(c) ? 1f : 0f;
     }
     Dataset forget = task.forget();
-    Dataset check = MethodSupport.sample(forget, b.getInt("checkSamples", 512), task.seed() + 3);
-    ClassifierModel model = task.original().copy();
+    Dataset check = MethodSupport.sample(forget, s.checkSamples(), task.seed() + 3);
     int steps = 0;
-    double forgetAccuracy = Double.NaN;
+    double forgetAccuracy;
     boolean reached = false;
-    String optimizer = b.getString("optimizer", "sgd");
-    try (GradientSession session =
-            optimizer.equals("sgd")
-                ? GradientSession.sgd(model, lr)
-                : GradientSession.adam(model, lr);
+    try (GradientSession session = s.optimizer().open(model, s.lr());
         NDManager anchors = model.manager().newSubManager()) {
       List<Parameter> params = session.trainableParameters();
       NDArray[] theta0 = new NDArray[params.size()];
@@ -83,7 +115,7 @@ public final class Famr implements UnlearningMethod {
         theta0[i] = params.get(i).getArray().duplicate();
         theta0[i].attach(anchors);
       }
-      for (int epoch = 0; epoch < maxEpochs && !reached; epoch++) {
+      for (int epoch = 0; epoch < s.maxEpochs() && !reached; epoch++) {
         int[] order = DatasetSplit.shuffledIndices(forget.size(), task.seed() + epoch);
         for (int from = 0; from < order.length && !reached; from += batch) {
           int[] idx = Batches.slice(order, from, from + batch);
@@ -107,23 +139,14 @@ public final class Famr implements UnlearningMethod {
                 });
           }
           steps++;
-          if (steps % checkEvery == 0) {
-            reached = Evaluator.accuracy(model, check) <= target;
+          if (steps % s.checkEvery() == 0) {
+            reached = Evaluator.accuracy(model, check) <= s.targetForgetAccuracy();
           }
         }
       }
       forgetAccuracy = Evaluator.accuracy(model, forget);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
     }
-    Map<String, String> notes = new LinkedHashMap<>();
-    notes.put("steps", String.valueOf(steps));
-    notes.put("lr", String.valueOf(lr));
-    notes.put("optimizer", optimizer);
-    notes.put("lambda", String.valueOf(lambda));
-    notes.put("uniform", uniform);
-    notes.put("forgetAccuracy", MethodSupport.fmt(forgetAccuracy));
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+    run.note("steps", steps);
+    run.note("forgetAccuracy", MethodSupport.fmt(forgetAccuracy));
   }
 }

@@ -1,43 +1,42 @@
 package io.lethe.processor.engine.method;
 
-import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingConfig;
 import io.lethe.processor.engine.model.TrainingProgress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/**
- * Fine-tuning on the retain set only ("catastrophic forgetting" baseline). Settings: {@code epochs}
- * (2), {@code lr} (1e-3), {@code batch} (64).
- */
-public final class FineTune implements UnlearningMethod {
+/** Fine-tuning on the retain set only ("catastrophic forgetting" baseline). */
+public final class FineTune extends AbstractUnlearningMethod<FineTune.Settings> {
 
-  @Override
-  public String name() {
-    return "finetune";
+  public static final String NAME = "finetune";
+
+  /**
+   * @param epochs passes over the retain set (default 2)
+   * @param lr Adam's learning rate (default 1e-3)
+   * @param batch samples per step (default 64)
+   */
+  public record Settings(int epochs, float lr, int batch) {
+    public static final Settings DEFAULTS = new Settings(2, 1e-3f, 64);
+
+    public Settings {
+      MethodSupport.requireRange("epochs", epochs, 1, 10_000);
+      MethodSupport.requirePositive("lr", lr);
+      MethodSupport.requireRange("batch", batch, 1, 1 << 20);
+    }
+  }
+
+  public FineTune() {
+    super(NAME, Settings.DEFAULTS);
   }
 
   @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    long start = System.nanoTime();
-    Budget b = task.budget();
+  protected void run(Run<Settings> run) {
+    Settings s = run.settings();
+    UnlearningTask task = run.task();
     TrainingConfig config =
         task.trainingConfig()
-            .withEpochs(b.getInt("epochs", 2))
-            .withLearningRate(b.getFloat("lr", 1e-3f))
-            .withBatchSize(b.getInt("batch", 64));
-    ClassifierModel model = task.original().copy();
-    try {
-      ModelTrainer.fit(model, task.retain(), config, task.seed(), TrainingProgress.NONE);
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    Map<String, String> notes = new LinkedHashMap<>();
-    notes.put("epochs", String.valueOf(config.epochs()));
-    notes.put("lr", String.valueOf(config.learningRate()));
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+            .withEpochs(s.epochs())
+            .withLearningRate(s.lr())
+            .withBatchSize(s.batch());
+    ModelTrainer.fit(run.model(), task.retain(), config, task.seed(), TrainingProgress.NONE);
   }
 }

@@ -140,6 +140,38 @@ final class MethodSupport {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
+  /** Refuses {@code value} unless it is in {@code min..max}, naming the setting. */
+  static void requireRange(String key, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          key + " must be in " + min + ".." + max + ", got " + value);
+    }
+  }
+
+  /**
+   * Refuses {@code value} unless it is in {@code [min, max]} (so never NaN), naming the setting.
+   */
+  static void requireRange(String key, double value, double min, double max) {
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(
+          key + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  /** Refuses {@code value} unless it is finite and {@code > 0}, naming the setting. */
+  static void requirePositive(String key, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(key + " must be a finite number > 0, got " + value);
+    }
+  }
+
+  /** Refuses {@code value} unless it is finite and {@code >= 0}, naming the setting. */
+  static void requireNonNegative(String key, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(key + " must be a finite number >= 0, got " + value);
+    }
+  }
+
   /** Formats a number for notes. */
   static String fmt(double v) {
     return String.format(java.util.Locale.ROOT, "%.4g", v);

@@ -12,15 +12,15 @@ public final class Methods {
   private static final Map<String, Supplier<UnlearningMethod>> REGISTRY = new LinkedHashMap<>();
 
   static {
-    REGISTRY.put("retrain", Retrain::new);
-    REGISTRY.put("finetune", FineTune::new);
-    REGISTRY.put("neggrad-plus", NegGradPlus::new);
-    REGISTRY.put("sisa", Sisa::new);
-    REGISTRY.put("muso", Muso::new);
-    REGISTRY.put("mnemonic", MnemonicCode::new);
-    REGISTRY.put("famr", Famr::new);
-    REGISTRY.put("slug", Slug::new);
-    REGISTRY.put("ssd", Ssd::new);
+    REGISTRY.put(Retrain.NAME, Retrain::new);
+    REGISTRY.put(FineTune.NAME, FineTune::new);
+    REGISTRY.put(NegGradPlus.NAME, NegGradPlus::new);
+    REGISTRY.put(Sisa.NAME, Sisa::new);
+    REGISTRY.put(Muso.NAME, Muso::new);
+    REGISTRY.put(MnemonicCode.NAME, MnemonicCode::new);
+    REGISTRY.put(Famr.NAME, Famr::new);
+    REGISTRY.put(Slug.NAME, Slug::new);
+    REGISTRY.put(Ssd.NAME, Ssd::new);
   }
 
   private Methods() {}

@@ -6,11 +6,11 @@ import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.MnemonicCodes;
+import io.lethe.processor.engine.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -25,139 +25,157 @@ import java.util.SplittableRandom;
  * (the sign that forgets). The perturbation scale is searched on fresh code samples: the smallest
  * scale at which the forget-class codes are no longer recognized, times a safety factor.
  *
- * <p>Settings: {@code codeSamples} per class (16), {@code safety} (4.0, tuned on the validation
- * split), {@code fisherBatch} and {@code forgetFisherBatch}: mini-batch sizes of the retain and
- * forget codes' Fisher estimates (16 and 4; per-sample Fisher forgot no better on validation and
- * took 3 times longer), {@code topFraction} of each layer's parameters perturbed (0.05), {@code
- * maxScale} (8), {@code searchSteps} (12).
+ * <p>See {@link Settings}.
  */
-public final class MnemonicCode implements UnlearningMethod {
+public final class MnemonicCode extends AbstractUnlearningMethod<MnemonicCode.Settings> {
 
-  @Override
-  public String name() {
-    return "mnemonic";
+  public static final String NAME = "mnemonic";
+
+  /**
+   * @param codeSamples noisy code samples per class (default 16)
+   * @param safety factor on the smallest forgetting scale (default 4.0, tuned on the validation
+   *     split)
+   * @param fisherBatch mini-batch size of the retain codes' Fisher estimate (default 16)
+   * @param forgetFisherBatch mini-batch size of the forget codes' Fisher estimate (default 4;
+   *     per-sample Fisher forgot no better on validation and took 3 times longer)
+   * @param topFraction fraction of each layer's parameters perturbed (default 0.05)
+   * @param maxScale largest perturbation scale searched (default 8)
+   * @param searchSteps bisection steps of the scale search (default 12)
+   */
+  public record Settings(
+      int codeSamples,
+      double safety,
+      int fisherBatch,
+      int forgetFisherBatch,
+      double topFraction,
+      double maxScale,
+      int searchSteps) {
+    public static final Settings DEFAULTS = new Settings(16, 4.0, 16, 4, 0.05, 8, 12);
+
+    public Settings {
+      MethodSupport.requireRange("codeSamples", codeSamples, 1, 1 << 20);
+      MethodSupport.requirePositive("safety", safety);
+      MethodSupport.requireRange("fisherBatch", fisherBatch, 1, 1 << 20);
+      MethodSupport.requireRange("forgetFisherBatch", forgetFisherBatch, 1, 1 << 20);
+      if (!(topFraction > 0 && topFraction <= 1)) {
+        throw new IllegalArgumentException("topFraction must be in (0, 1], got " + topFraction);
+      }
+      MethodSupport.requirePositive("maxScale", maxScale);
+      MethodSupport.requireRange("searchSteps", searchSteps, 0, 64);
+    }
+  }
+
+  public MnemonicCode() {
+    super(NAME, Settings.DEFAULTS, EnumSet.of(ForgetScope.CLASS));
   }
 
   @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.of(ForgetScope.CLASS);
+  protected Optional<String> refuseModel(ModelSpec spec) {
+    if (!spec.hasMnemonicCodes()) {
+      return Optional.of(
+          "needs a model trained with mnemonic codes (TrainingConfig.mnemonicCodes)");
+    }
+    if (spec.isEnsemble()) {
+      return Optional.of("does not apply to a SISA ensemble");
+    }
+    return Optional.empty();
   }
 
   @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    ClassifierModel original = task.original();
-    if (!original.spec().hasMnemonicCodes()) {
-      throw new IllegalArgumentException(
-          "mnemonic needs a model trained with mnemonic codes (TrainingConfig.mnemonicCodes)");
-    }
-    if (original.spec().isEnsemble()) {
-      throw new IllegalArgumentException("mnemonic does not apply to a SISA ensemble");
-    }
-    long start = System.nanoTime();
-    Budget b = task.budget();
-    int perClass = b.getInt("codeSamples", 16);
-    double safety = b.getDouble("safety", 4.0);
-    int fisherBatch = b.getInt("fisherBatch", 16);
-    int forgetFisherBatch = b.getInt("forgetFisherBatch", 4);
-    double topFraction = b.getDouble("topFraction", 0.05);
-    double maxScale = b.getDouble("maxScale", 8);
-    int searchSteps = b.getInt("searchSteps", 12);
-    MnemonicCodes codes = MnemonicCodes.of(original.spec());
-    int classes = original.numClasses();
+  protected void run(Run<Settings> run) {
+    Settings s = run.settings();
+    UnlearningTask task = run.task();
+    ClassifierModel model = run.model();
+    int perClass = s.codeSamples();
+    double safety = s.safety();
+    double topFraction = s.topFraction();
+    double maxScale = s.maxScale();
+    MnemonicCodes codes = MnemonicCodes.of(model.spec());
+    int classes = model.numClasses();
     SplittableRandom random = new SplittableRandom(task.seed());
-    Dataset forgetCodes = codeSet(codes, task.forgetClasses(), true, perClass, random, original);
-    Dataset retainCodes = codeSet(codes, task.forgetClasses(), false, perClass, random, original);
-    Dataset forgetCheck = codeSet(codes, task.forgetClasses(), true, perClass, random, original);
-    Dataset retainCheck = codeSet(codes, task.forgetClasses(), false, perClass, random, original);
+    Dataset forgetCodes = codeSet(codes, task.forgetClasses(), true, perClass, random, model);
+    Dataset retainCodes = codeSet(codes, task.forgetClasses(), false, perClass, random, model);
+    Dataset forgetCheck = codeSet(codes, task.forgetClasses(), true, perClass, random, model);
+    Dataset retainCheck = codeSet(codes, task.forgetClasses(), false, perClass, random, model);
 
-    long t0 = System.nanoTime();
-    ClassifierModel model = original.copy();
-    long tCopy = System.nanoTime();
-    Map<String, String> notes = new LinkedHashMap<>();
-    try {
-      List<Parameter> params;
-      double[][] fisherForget;
-      double[][] fisherRetain;
-      float[][] forgetGradient;
-      try (GradientSession session = GradientSession.sgd(model, 0f)) {
-        params = session.trainableParameters();
-        fisherForget = MethodSupport.fisher(session, forgetCodes, forgetFisherBatch);
-        fisherRetain = MethodSupport.fisher(session, retainCodes, fisherBatch);
-        session.zeroGradients();
-        MethodSupport.accumulateGradient(session, forgetCodes, 256);
-        forgetGradient = new float[params.size()][];
-        for (int p = 0; p < params.size(); p++) {
-          forgetGradient[p] = GradientSession.gradient(params.get(p));
-        }
-        session.zeroGradients();
-      }
-      long tFisher = System.nanoTime();
-      // per layer: perturb the top fraction of parameters by forget/retain Fisher ratio, each by
-      // the layer's RMS weight, with the sign of the forget-code loss gradient (the sign that
-      // forgets)
-      float[][] w0 = new float[params.size()][];
-      float[][] perturbation = new float[params.size()][];
-      long perturbed = 0;
+    long tCodes = System.nanoTime();
+    List<Parameter> params;
+    double[][] fisherForget;
+    double[][] fisherRetain;
+    float[][] forgetGradient;
+    try (GradientSession session = GradientSession.sgd(model, 0f)) {
+      params = session.trainableParameters();
+      fisherForget = MethodSupport.fisher(session, forgetCodes, s.forgetFisherBatch());
+      fisherRetain = MethodSupport.fisher(session, retainCodes, s.fisherBatch());
+      session.zeroGradients();
+      MethodSupport.accumulateGradient(session, forgetCodes, 256);
+      forgetGradient = new float[params.size()][];
       for (int p = 0; p < params.size(); p++) {
-        w0[p] = params.get(p).getArray().toFloatArray();
-        double retainMean = mean(fisherRetain[p]);
-        double[] ratio = new double[w0[p].length];
-        for (int i = 0; i < ratio.length; i++) {
-          ratio[i] = fisherForget[p][i] / (fisherRetain[p][i] + 1e-3 * retainMean + 1e-20);
-        }
-        double threshold = quantile(ratio, 1 - topFraction);
-        double layerScale = rms(w0[p]);
-        perturbation[p] = new float[w0[p].length];
-        for (int i = 0; i < ratio.length; i++) {
-          if (ratio[i] >= threshold && ratio[i] > 0 && forgetGradient[p][i] != 0) {
-            perturbation[p][i] = (float) (Math.signum(forgetGradient[p][i]) * layerScale);
-            perturbed++;
-          }
-        }
+        forgetGradient[p] = GradientSession.gradient(params.get(p));
       }
-      long tSelect = System.nanoTime();
-      // smallest scale at which the forget codes are no longer recognized
-      double scale;
-      try (Perturbation search = new Perturbation(model.manager(), params, w0, perturbation)) {
-        double lo = 0;
-        double hi = maxScale;
-        search.apply(hi);
-        boolean reachable = Evaluator.accuracy(model, forgetCheck) == 0;
-        if (reachable) {
-          for (int i = 0; i < searchSteps; i++) {
-            double mid = 0.5 * (lo + hi);
-            search.apply(mid);
-            if (Evaluator.accuracy(model, forgetCheck) == 0) {
-              hi = mid;
-            } else {
-              lo = mid;
-            }
-          }
-        } else {
-          notes.put("warning", "forget codes still recognized at the largest scale");
-        }
-        scale = Math.min(maxScale, hi * safety);
-        search.apply(scale);
-      }
-      notes.put(
-          "phasesMillis",
-          String.format(
-              "copy %d, fisher %d, select %d, search %d",
-              (tCopy - t0) / 1_000_000,
-              (tFisher - tCopy) / 1_000_000,
-              (tSelect - tFisher) / 1_000_000,
-              (System.nanoTime() - tSelect) / 1_000_000));
-      notes.put("scale", MethodSupport.fmt(scale));
-      notes.put("perturbed", perturbed + " parameters");
-      notes.put("forgetCodeAccuracy", MethodSupport.fmt(Evaluator.accuracy(model, forgetCheck)));
-      notes.put("retainCodeAccuracy", MethodSupport.fmt(Evaluator.accuracy(model, retainCheck)));
-      notes.put("classes", String.valueOf(classes));
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
+      session.zeroGradients();
     }
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+    long tFisher = System.nanoTime();
+    // per layer: perturb the top fraction of parameters by forget/retain Fisher ratio, each by
+    // the layer's RMS weight, with the sign of the forget-code loss gradient (the sign that
+    // forgets)
+    float[][] w0 = new float[params.size()][];
+    float[][] perturbation = new float[params.size()][];
+    long perturbed = 0;
+    for (int p = 0; p < params.size(); p++) {
+      w0[p] = params.get(p).getArray().toFloatArray();
+      double retainMean = mean(fisherRetain[p]);
+      double[] ratio = new double[w0[p].length];
+      for (int i = 0; i < ratio.length; i++) {
+        ratio[i] = fisherForget[p][i] / (fisherRetain[p][i] + 1e-3 * retainMean + 1e-20);
+      }
+      double threshold = quantile(ratio, 1 - topFraction);
+      double layerScale = rms(w0[p]);
+      perturbation[p] = new float[w0[p].length];
+      for (int i = 0; i < ratio.length; i++) {
+        if (ratio[i] >= threshold && ratio[i] > 0 && forgetGradient[p][i] != 0) {
+          perturbation[p][i] = (float) (Math.signum(forgetGradient[p][i]) * layerScale);
+          perturbed++;
+        }
+      }
+    }
+    long tSelect = System.nanoTime();
+    // smallest scale at which the forget codes are no longer recognized
+    double scale;
+    try (Perturbation search = new Perturbation(model.manager(), params, w0, perturbation)) {
+      double lo = 0;
+      double hi = maxScale;
+      search.apply(hi);
+      boolean reachable = Evaluator.accuracy(model, forgetCheck) == 0;
+      if (reachable) {
+        for (int i = 0; i < s.searchSteps(); i++) {
+          double mid = 0.5 * (lo + hi);
+          search.apply(mid);
+          if (Evaluator.accuracy(model, forgetCheck) == 0) {
+            hi = mid;
+          } else {
+            lo = mid;
+          }
+        }
+      } else {
+        run.note("warning", "forget codes still recognized at the largest scale");
+      }
+      scale = Math.min(maxScale, hi * safety);
+      search.apply(scale);
+    }
+    run.note(
+        "phasesMillis",
+        String.format(
+            "copy %d, fisher %d, select %d, search %d",
+            run.startingModelMillis(),
+            (tFisher - tCodes) / 1_000_000,
+            (tSelect - tFisher) / 1_000_000,
+            (System.nanoTime() - tSelect) / 1_000_000));
+    run.note("scale", MethodSupport.fmt(scale));
+    run.note("perturbed", perturbed + " parameters");
+    run.note("forgetCodeAccuracy", MethodSupport.fmt(Evaluator.accuracy(model, forgetCheck)));
+    run.note("retainCodeAccuracy", MethodSupport.fmt(Evaluator.accuracy(model, retainCheck)));
+    run.note("classes", classes);
   }
 
   /** Noisy code samples of the forget classes ({@code forget}) or of all the other classes. */
@@ -182,14 +200,11 @@ public final class MnemonicCode implements UnlearningMethod {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = -1 - i;
     }
-    var shape = model.inputShape();
-    return new Dataset(
+    return Dataset.ofRows(
         rows.toArray(new float[0][]),
         labels.stream().mapToInt(Integer::intValue).toArray(),
         ids,
-        shape.channels(),
-        shape.height(),
-        shape.width(),
+        model.inputShape(),
         model.numClasses());
   }
 

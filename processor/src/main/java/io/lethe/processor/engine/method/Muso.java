@@ -5,67 +5,89 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.Batches;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.LinearAlgebra;
 import io.lethe.processor.engine.model.Losses;
+import io.lethe.processor.engine.model.ModelSpec;
 import io.lethe.processor.engine.model.RandomFeatures;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * MUSO (arXiv 2410.08557): unlearning by relabeling the forget samples with the labels the
  * retrained model would give, then fine-tuning on retain + relabeled forget data.
  *
- * <p><b>Linear setting</b> ({@link Architecture#RANDOM_FEATURES_LINEAR}, over-parameterized): with
- * features {@code Phi}, initial head {@code w0} and trained head {@code w}, the retrained head is
- * {@code w_r = w0 + Phi_r^+ (Y_r - Phi_r w0)}; the forget samples get the labels {@code Y_f' =
- * Phi_f w_r} (closed form) and fine-tuning from {@code w} on {@code [Y_r; Y_f']} to convergence
- * ({@code w + Phi^+ ([Y_r; Y_f'] - Phi w)}) lands exactly on {@code w_r}, because {@code w - w_r}
- * lies in the row space of {@code Phi}.
+ * <p><b>Linear setting</b> ({@link io.lethe.processor.engine.architecture.RandomFeaturesLinear},
+ * over-parameterized): with features {@code Phi}, initial head {@code w0} and trained head {@code
+ * w}, the retrained head is {@code w_r = w0 + Phi_r^+ (Y_r - Phi_r w0)}; the forget samples get the
+ * labels {@code Y_f' = Phi_f w_r} (closed form) and fine-tuning from {@code w} on {@code [Y_r;
+ * Y_f']} to convergence ({@code w + Phi^+ ([Y_r; Y_f'] - Phi w)}) lands exactly on {@code w_r},
+ * because {@code w - w_r} lies in the row space of {@code Phi}.
  *
  * <p><b>Nonlinear nets</b>: the alternating algorithm: in each round, take the penultimate features
  * of the current network, fit the last layer on the retain features by ridge regression to one-hot
  * labels (the "retrained" last layer), relabel the forget samples with its normalized predictions,
- * then fine-tune the whole network on a retain sample plus the relabeled forget set. Settings:
- * {@code rounds} (2), {@code epochs} per round (2), {@code lr} (5e-4), {@code retainSamples} per
- * round (3000), {@code ridge} (1e-3), {@code temperature} of the relabel (0.1); defaults tuned on
- * the validation split.
+ * then fine-tune the whole network on a retain sample plus the relabeled forget set. See {@link
+ * Settings} (used by the nonlinear case only; defaults tuned on the validation split).
  */
-public final class Muso implements UnlearningMethod {
+public final class Muso extends AbstractUnlearningMethod<Muso.Settings> {
 
-  @Override
-  public String name() {
-    return "muso";
+  public static final String NAME = "muso";
+
+  /**
+   * @param rounds relabel-and-fine-tune rounds (default 2)
+   * @param epochs fine-tuning passes per round (default 2)
+   * @param lr Adam's learning rate (default 5e-4)
+   * @param retainSamples retain samples drawn per round (default 3000)
+   * @param ridge ridge penalty of the last-layer fit, per sample (default 1e-3)
+   * @param temperature softmax temperature of the relabel (default 0.1)
+   * @param batch samples per fine-tuning step (default 64)
+   */
+  public record Settings(
+      int rounds,
+      int epochs,
+      float lr,
+      int retainSamples,
+      double ridge,
+      double temperature,
+      int batch) {
+    public static final Settings DEFAULTS = new Settings(2, 2, 5e-4f, 3000, 1e-3, 0.1, 64);
+
+    public Settings {
+      MethodSupport.requireRange("rounds", rounds, 1, 10_000);
+      MethodSupport.requireRange("epochs", epochs, 1, 10_000);
+      MethodSupport.requirePositive("lr", lr);
+      MethodSupport.requireRange("retainSamples", retainSamples, 1, Integer.MAX_VALUE);
+      MethodSupport.requirePositive("ridge", ridge);
+      MethodSupport.requirePositive("temperature", temperature);
+      MethodSupport.requireRange("batch", batch, 1, 1 << 20);
+    }
+  }
+
+  public Muso() {
+    super(NAME, Settings.DEFAULTS);
   }
 
   @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    if (task.original().spec().isEnsemble()) {
-      throw new IllegalArgumentException("muso does not apply to a SISA ensemble");
+  protected Optional<String> refuseModel(ModelSpec spec) {
+    return spec.isEnsemble() ? Optional.of("does not apply to a SISA ensemble") : Optional.empty();
+  }
+
+  @Override
+  protected void run(Run<Settings> run) {
+    var featureMap = run.model().linearFeatureMap();
+    if (featureMap.isPresent()) {
+      unlearnLinear(run, featureMap.get());
+    } else {
+      unlearnNonlinear(run);
     }
-    long start = System.nanoTime();
-    Map<String, String> notes = new LinkedHashMap<>();
-    ClassifierModel model = task.original().copy();
-    try {
-      if (model.architecture() == Architecture.RANDOM_FEATURES_LINEAR) {
-        unlearnLinear(model, task, notes);
-      } else {
-        unlearnNonlinear(model, task, notes);
-      }
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
   }
 
   /** The closed-form linear case: relabel, then fine-tune to convergence (exact). */
-  static void unlearnLinear(ClassifierModel model, UnlearningTask task, Map<String, String> notes) {
-    RandomFeatures rf = RandomFeatures.of(model);
+  private static void unlearnLinear(Run<Settings> run, RandomFeatures rf) {
+    ClassifierModel model = run.model();
+    UnlearningTask task = run.task();
     int classes = model.numClasses();
     double[][] phiRetain = rf.transform(task.retain());
     double[][] phiForget = rf.transform(task.forget());
@@ -91,20 +113,21 @@ public final class Muso implements UnlearningMethod {
     }
     double[][] tuned = LinearAlgebra.minNormInterpolation(phi, targets, w);
     model.setHeadWeights(RandomFeatures.toFloats(tuned));
-    notes.put("setting", "linear closed form");
-    notes.put("relabeled", String.valueOf(phiForget.length));
+    run.note("setting", "linear closed form");
+    run.note("relabeled", phiForget.length);
   }
 
-  private static void unlearnNonlinear(
-      ClassifierModel model, UnlearningTask task, Map<String, String> notes) {
-    Budget b = task.budget();
-    int rounds = b.getInt("rounds", 2);
-    int epochs = b.getInt("epochs", 2);
-    float lr = b.getFloat("lr", 5e-4f);
-    int retainSamples = b.getInt("retainSamples", 3000);
-    double ridge = b.getDouble("ridge", 1e-3);
-    double temperature = b.getDouble("temperature", 0.1);
-    int batch = b.getInt("batch", 64);
+  private static void unlearnNonlinear(Run<Settings> run) {
+    ClassifierModel model = run.model();
+    UnlearningTask task = run.task();
+    Settings s = run.settings();
+    int rounds = s.rounds();
+    int epochs = s.epochs();
+    float lr = s.lr();
+    int retainSamples = s.retainSamples();
+    double ridge = s.ridge();
+    double temperature = s.temperature();
+    int batch = s.batch();
     int classes = model.numClasses();
     Dataset forget = task.forget();
     for (int round = 0; round < rounds; round++) {
@@ -137,9 +160,7 @@ public final class Muso implements UnlearningMethod {
         }
       }
     }
-    notes.put("setting", "nonlinear alternating");
-    notes.put("rounds", String.valueOf(rounds));
-    notes.put("epochs", String.valueOf(epochs));
+    run.note("setting", "nonlinear alternating");
   }
 
   /**

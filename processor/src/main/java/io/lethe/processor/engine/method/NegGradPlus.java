@@ -8,43 +8,71 @@ import io.lethe.processor.engine.model.Batches;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.GradientSession;
 import io.lethe.processor.engine.model.Losses;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * NegGrad+ (Kurmanji et al. 2023): descend on the retain loss while ascending on the forget loss,
  * {@code alpha * CE(retain) - (1 - alpha) * CE(forget)}, one retain batch and one forget batch per
- * step. Settings: {@code epochs} over the retain set (1), {@code lr} and {@code alpha} (tuned on
- * the validation split: CLASS scope 1e-4 and 0.99, where larger steps cost up to 20 points of
- * retain accuracy; SAMPLES scope 1e-3 and 0.95, where the small step barely moves the model),
- * {@code batch} (64).
+ * step. Its defaults depend on the scope (see {@link Settings}).
  */
-public final class NegGradPlus implements UnlearningMethod {
+public final class NegGradPlus extends AbstractUnlearningMethod<NegGradPlus.Settings> {
 
-  @Override
-  public String name() {
-    return "neggrad-plus";
+  public static final String NAME = "neggrad-plus";
+
+  /**
+   * {@code lr} and {@code alpha} were tuned on the validation split: CLASS scope 1e-4 and 0.99,
+   * where larger steps cost up to 20 points of retain accuracy; SAMPLES scope 1e-3 and 0.95, where
+   * the small step barely moves the model.
+   *
+   * @param epochs passes over the retain set (default 1)
+   * @param lr Adam's learning rate (default 1e-4 for CLASS scope, 1e-3 for SAMPLES)
+   * @param alpha weight of the retain loss, {@code 1 - alpha} that of the forget loss (default 0.99
+   *     for CLASS scope, 0.95 for SAMPLES)
+   * @param batch samples per retain batch and per forget batch (default 64)
+   */
+  public record Settings(int epochs, float lr, float alpha, int batch) {
+    /** The defaults for CLASS scope. */
+    public static final Settings CLASS_DEFAULTS = new Settings(1, 1e-4f, 0.99f, 64);
+
+    /** The defaults for SAMPLES scope. */
+    public static final Settings SAMPLES_DEFAULTS = new Settings(1, 1e-3f, 0.95f, 64);
+
+    public Settings {
+      MethodSupport.requireRange("epochs", epochs, 1, 10_000);
+      MethodSupport.requirePositive("lr", lr);
+      MethodSupport.requireRange("alpha", alpha, 0, 1);
+      MethodSupport.requireRange("batch", batch, 1, 1 << 20);
+    }
+
+    /** The defaults for tasks of {@code scope}. */
+    public static Settings defaults(ForgetScope scope) {
+      return scope == ForgetScope.CLASS ? CLASS_DEFAULTS : SAMPLES_DEFAULTS;
+    }
+  }
+
+  public NegGradPlus() {
+    super(NAME, Settings.CLASS_DEFAULTS);
   }
 
   @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    long start = System.nanoTime();
-    Budget b = task.budget();
-    int epochs = b.getInt("epochs", 1);
-    boolean classScope = task.scope() == ForgetScope.CLASS;
-    float lr = b.getFloat("lr", classScope ? 1e-4f : 1e-3f);
-    float alpha = b.getFloat("alpha", classScope ? 0.99f : 0.95f);
-    int batch = b.getInt("batch", 64);
+  public Settings defaultSettings(ForgetScope scope) {
+    return Settings.defaults(scope);
+  }
+
+  @Override
+  protected void run(Run<Settings> run) {
+    Settings s = run.settings();
+    UnlearningTask task = run.task();
+    float alpha = s.alpha();
+    int batch = s.batch();
     Dataset retain = task.retain();
     Dataset forget = task.forget();
-    ClassifierModel model = task.original().copy();
+    ClassifierModel model = run.model();
     int classes = model.numClasses();
     int steps = 0;
-    try (GradientSession session = GradientSession.adam(model, lr)) {
+    try (GradientSession session = GradientSession.adam(model, s.lr())) {
       int[] forgetOrder = DatasetSplit.shuffledIndices(forget.size(), task.seed());
       int f = 0;
-      for (int epoch = 0; epoch < epochs; epoch++) {
+      for (int epoch = 0; epoch < s.epochs(); epoch++) {
         int[] order = DatasetSplit.shuffledIndices(retain.size(), task.seed() + epoch + 1);
         for (int from = 0; from < order.length; from += batch) {
           int[] ri = Batches.slice(order, from, from + batch);
@@ -66,14 +94,7 @@ public final class NegGradPlus implements UnlearningMethod {
           steps++;
         }
       }
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
     }
-    Map<String, String> notes = new LinkedHashMap<>();
-    notes.put("steps", String.valueOf(steps));
-    notes.put("alpha", String.valueOf(alpha));
-    notes.put("lr", String.valueOf(lr));
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+    run.note("steps", steps);
   }
 }

@@ -1,61 +1,64 @@
 package io.lethe.processor.engine.method;
 
-import io.lethe.processor.engine.model.ClassifierModel;
+import io.lethe.processor.engine.model.ModelSpec;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingProgress;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongUnaryOperator;
 
 /**
  * SISA (Bourtoule et al. 2021): exact unlearning for an ensemble trained on disjoint shards (see
  * {@link ModelTrainer#trainSisa}). Only the members whose shard holds a forgotten sample are
  * re-initialized and retrained on their shard's retain data; the others are untouched. Shards
- * follow data subjects, so erasing one subject retrains one member. The original must be such an
- * ensemble.
+ * follow the groups of {@link UnlearningTask#groupOf()} (data subjects, when the ensemble was
+ * trained with the same function), so erasing one subject retrains one member. The original must be
+ * such an ensemble. No settings: the task's training config is the recipe.
  */
-public final class Sisa implements UnlearningMethod {
+public final class Sisa extends AbstractUnlearningMethod<Sisa.Settings> {
 
-  @Override
-  public String name() {
-    return "sisa";
+  public static final String NAME = "sisa";
+
+  /** None: members are retrained with the task's training config. */
+  public record Settings() {
+    public static final Settings DEFAULTS = new Settings();
+  }
+
+  public Sisa() {
+    super(NAME, Settings.DEFAULTS);
   }
 
   @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    ClassifierModel original = task.original();
-    if (!original.spec().isEnsemble()) {
-      throw new IllegalArgumentException(
-          "sisa needs a SISA ensemble trained with ModelTrainer.trainSisa; this model is a single "
-              + original.architecture()
+  protected Optional<String> refuseModel(ModelSpec spec) {
+    if (!spec.isEnsemble()) {
+      return Optional.of(
+          "needs a SISA ensemble trained with ModelTrainer.trainSisa; this model is a single "
+              + spec.architecture().name()
               + " network");
     }
-    long start = System.nanoTime();
-    int shards = original.spec().shards();
+    return Optional.empty();
+  }
+
+  @Override
+  protected void run(Run<Settings> run) {
+    UnlearningTask task = run.task();
+    int shards = task.original().spec().shards();
+    LongUnaryOperator groupOf = task.groupOf();
     Set<Integer> affected = new TreeSet<>();
     for (long id : task.forget().ids()) {
-      affected.add(ModelTrainer.shardOf(id, shards));
+      affected.add(ModelTrainer.shardOf(groupOf.applyAsLong(id), shards));
     }
-    ClassifierModel model = original.copy();
-    try {
-      for (int s : affected) {
-        ModelTrainer.trainMember(
-            model,
-            s,
-            ModelTrainer.shardData(task.retain(), s, shards),
-            task.trainingConfig(),
-            task.seed(),
-            TrainingProgress.NONE);
-      }
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
+    for (int s : affected) {
+      ModelTrainer.trainMember(
+          run.model(),
+          s,
+          ModelTrainer.shardData(task.retain(), s, shards, groupOf),
+          task.trainingConfig(),
+          task.seed(),
+          TrainingProgress.NONE);
     }
-    Map<String, String> notes = new LinkedHashMap<>();
-    notes.put("shards", String.valueOf(shards));
-    notes.put("retrainedShards", String.valueOf(affected.size()));
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+    run.note("shards", shards);
+    run.note("retrainedShards", affected.size());
   }
 }

@@ -11,7 +11,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * SLUG, single-layer unlearning gradient (arXiv 2407.11867). One gradient computation of the forget
@@ -23,37 +22,59 @@ import java.util.Set;
  * targetForgetAccuracy}; the candidate keeping the best accuracy on the evaluation subset (the
  * task's validation data of the remaining classes, else held-out retain samples) wins.
  *
- * <p>Settings: {@code forgetSamples} (256), {@code retainSamples} (256), {@code evalSamples} (500),
- * {@code targetForgetAccuracy} (0.0), {@code maxStep} (4.0), {@code searchSteps} (10); on the
- * validation split 256/256/10 forgot as well as 512/512/12 in 40 % of the time.
+ * <p>See {@link Settings}.
  */
-public final class Slug implements UnlearningMethod {
+public final class Slug extends AbstractUnlearningMethod<Slug.Settings> {
 
-  @Override
-  public String name() {
-    return "slug";
+  public static final String NAME = "slug";
+
+  /**
+   * On the validation split 256/256/10 forgot as well as 512/512/12 in 40 % of the time.
+   *
+   * @param targetForgetAccuracy forget-subset accuracy the step searches for (default 0.0)
+   * @param maxStep largest step {@code eta} searched (default 4.0)
+   * @param searchSteps bisection steps per candidate layer (default 10)
+   * @param forgetSamples forget samples of the gradient and the search (default 256)
+   * @param retainSamples retain samples of the gradient (default 256)
+   * @param evalSamples validation samples that pick the layer (default 500)
+   */
+  public record Settings(
+      double targetForgetAccuracy,
+      double maxStep,
+      int searchSteps,
+      int forgetSamples,
+      int retainSamples,
+      int evalSamples) {
+    public static final Settings DEFAULTS = new Settings(0.0, 4.0, 10, 256, 256, 500);
+
+    public Settings {
+      MethodSupport.requireRange("targetForgetAccuracy", targetForgetAccuracy, 0, 1);
+      MethodSupport.requirePositive("maxStep", maxStep);
+      MethodSupport.requireRange("searchSteps", searchSteps, 0, 64);
+      MethodSupport.requireRange("forgetSamples", forgetSamples, 1, Integer.MAX_VALUE);
+      MethodSupport.requireRange("retainSamples", retainSamples, 1, Integer.MAX_VALUE / 2);
+      MethodSupport.requireRange("evalSamples", evalSamples, 1, Integer.MAX_VALUE);
+    }
   }
 
-  @Override
-  public Set<ForgetScope> scopes() {
-    return EnumSet.of(ForgetScope.CLASS);
+  public Slug() {
+    super(NAME, Settings.DEFAULTS, EnumSet.of(ForgetScope.CLASS));
   }
 
   /** A layer's scores. */
   record LayerScore(String name, double importance, double alignment) {}
 
   @Override
-  public UnlearningResult unlearn(UnlearningTask task) {
-    checkScope(task);
-    long start = System.nanoTime();
-    Budget b = task.budget();
-    double target = b.getDouble("targetForgetAccuracy", 0.0);
-    double maxStep = b.getDouble("maxStep", 4.0);
-    int searchSteps = b.getInt("searchSteps", 10);
-    Dataset forget =
-        MethodSupport.sample(task.forget(), b.getInt("forgetSamples", 256), task.seed());
+  protected void run(Run<Settings> run) {
+    Settings s = run.settings();
+    UnlearningTask task = run.task();
+    ClassifierModel model = run.model();
+    double target = s.targetForgetAccuracy();
+    double maxStep = s.maxStep();
+    int searchSteps = s.searchSteps();
+    Dataset forget = MethodSupport.sample(task.forget(), s.forgetSamples(), task.seed());
     Dataset retainPool =
-        MethodSupport.sample(task.retain(), 2 * b.getInt("retainSamples", 256), task.seed() + 1);
+        MethodSupport.sample(task.retain(), 2 * s.retainSamples(), task.seed() + 1);
     int half = retainPool.size() / 2;
     Dataset retain = retainPool.subset(0, half);
     Dataset eval;
@@ -62,103 +83,94 @@ public final class Slug implements UnlearningMethod {
       eval =
           MethodSupport.sample(
               task.validation().withoutLabels(task.forgetClasses()),
-              b.getInt("evalSamples", 500),
+              s.evalSamples(),
               task.seed() + 2);
     } else {
       eval = retainPool.subset(half, retainPool.size());
     }
-
-    ClassifierModel model = task.original().copy();
-    Map<String, String> notes = new LinkedHashMap<>();
-    try {
-      Map<String, List<Parameter>> layers = MethodSupport.layers(model);
-      Map<String, float[][]> forgetGrad;
-      Map<String, float[][]> retainGrad;
-      try (GradientSession session = GradientSession.sgd(model, 0f)) {
-        session.zeroGradients();
-        MethodSupport.accumulateGradient(session, forget, 256);
-        forgetGrad = read(layers);
-        session.zeroGradients();
-        MethodSupport.accumulateGradient(session, retain, 256);
-        retainGrad = read(layers);
-        session.zeroGradients();
-      }
-      List<LayerScore> scores = new ArrayList<>();
-      Map<String, float[][]> weights = new LinkedHashMap<>();
-      for (String layer : layers.keySet()) {
-        float[][] w = values(layers.get(layer));
-        weights.put(layer, w);
-        float[] gf = concat(forgetGrad.get(layer));
-        float[] gr = concat(retainGrad.get(layer));
-        double gfNorm = MethodSupport.norm(gf);
-        double importance = gfNorm / Math.max(1e-12, MethodSupport.norm(concat(w)));
-        double alignment =
-            Math.abs(MethodSupport.dot(gf, gr)) / Math.max(1e-12, gfNorm * MethodSupport.norm(gr));
-        scores.add(new LayerScore(layer, importance, alignment));
-      }
-      List<LayerScore> front = paretoFront(scores);
-      notes.put("paretoFront", front.stream().map(LayerScore::name).toList().toString());
-
-      String bestLayer = null;
-      double bestEta = Double.NaN;
-      double bestEvalAccuracy = -1;
-      double bestForgetAccuracy = Double.NaN;
-      for (LayerScore candidate : front) {
-        List<Parameter> params = layers.get(candidate.name());
-        float[][] w0 = weights.get(candidate.name());
-        float[][] direction = direction(forgetGrad.get(candidate.name()), w0);
-        try (Perturbation step = new Perturbation(model.manager(), params, w0, direction)) {
-          double lo = 0;
-          double hi = maxStep;
-          step.apply(hi);
-          double forgetAtHi = Evaluator.accuracy(model, forget);
-          if (forgetAtHi > target) {
-            step.apply(0);
-            continue; // even the largest step does not forget: not a usable layer
-          }
-          for (int i = 0; i < searchSteps; i++) {
-            double mid = 0.5 * (lo + hi);
-            step.apply(mid);
-            if (Evaluator.accuracy(model, forget) <= target) {
-              hi = mid;
-            } else {
-              lo = mid;
-            }
-          }
-          step.apply(hi);
-          double evalAccuracy = Evaluator.accuracy(model, eval);
-          if (evalAccuracy > bestEvalAccuracy) {
-            bestEvalAccuracy = evalAccuracy;
-            bestLayer = candidate.name();
-            bestEta = hi;
-            bestForgetAccuracy = Evaluator.accuracy(model, forget);
-          }
-          step.apply(0);
-        }
-      }
-      if (bestLayer == null) {
-        // no Pareto layer reaches the target: take the most important layer at the largest step
-        LayerScore top = front.get(0);
-        for (LayerScore s : front) {
-          if (s.importance() > top.importance()) {
-            top = s;
-          }
-        }
-        bestLayer = top.name();
-        bestEta = maxStep;
-        notes.put("warning", "no single-layer step reached the target forget accuracy");
-      }
-      float[][] w0 = weights.get(bestLayer);
-      apply(layers.get(bestLayer), w0, direction(forgetGrad.get(bestLayer), w0), bestEta);
-      notes.put("layer", bestLayer);
-      notes.put("step", MethodSupport.fmt(bestEta));
-      notes.put("evalAccuracy", MethodSupport.fmt(bestEvalAccuracy));
-      notes.put("forgetSubsetAccuracy", MethodSupport.fmt(bestForgetAccuracy));
-    } catch (RuntimeException e) {
-      model.close();
-      throw e;
+    Map<String, List<Parameter>> layers = MethodSupport.layers(model);
+    Map<String, float[][]> forgetGrad;
+    Map<String, float[][]> retainGrad;
+    try (GradientSession session = GradientSession.sgd(model, 0f)) {
+      session.zeroGradients();
+      MethodSupport.accumulateGradient(session, forget, 256);
+      forgetGrad = read(layers);
+      session.zeroGradients();
+      MethodSupport.accumulateGradient(session, retain, 256);
+      retainGrad = read(layers);
+      session.zeroGradients();
     }
-    return new UnlearningResult(model, name(), MethodSupport.millisSince(start), notes);
+    List<LayerScore> scores = new ArrayList<>();
+    Map<String, float[][]> weights = new LinkedHashMap<>();
+    for (String layer : layers.keySet()) {
+      float[][] w = values(layers.get(layer));
+      weights.put(layer, w);
+      float[] gf = concat(forgetGrad.get(layer));
+      float[] gr = concat(retainGrad.get(layer));
+      double gfNorm = MethodSupport.norm(gf);
+      double importance = gfNorm / Math.max(1e-12, MethodSupport.norm(concat(w)));
+      double alignment =
+          Math.abs(MethodSupport.dot(gf, gr)) / Math.max(1e-12, gfNorm * MethodSupport.norm(gr));
+      scores.add(new LayerScore(layer, importance, alignment));
+    }
+    List<LayerScore> front = paretoFront(scores);
+    run.note("paretoFront", front.stream().map(LayerScore::name).toList().toString());
+
+    String bestLayer = null;
+    double bestEta = Double.NaN;
+    double bestEvalAccuracy = -1;
+    double bestForgetAccuracy = Double.NaN;
+    for (LayerScore candidate : front) {
+      List<Parameter> params = layers.get(candidate.name());
+      float[][] w0 = weights.get(candidate.name());
+      float[][] direction = direction(forgetGrad.get(candidate.name()), w0);
+      try (Perturbation step = new Perturbation(model.manager(), params, w0, direction)) {
+        double lo = 0;
+        double hi = maxStep;
+        step.apply(hi);
+        double forgetAtHi = Evaluator.accuracy(model, forget);
+        if (forgetAtHi > target) {
+          step.apply(0);
+          continue; // even the largest step does not forget: not a usable layer
+        }
+        for (int i = 0; i < searchSteps; i++) {
+          double mid = 0.5 * (lo + hi);
+          step.apply(mid);
+          if (Evaluator.accuracy(model, forget) <= target) {
+            hi = mid;
+          } else {
+            lo = mid;
+          }
+        }
+        step.apply(hi);
+        double evalAccuracy = Evaluator.accuracy(model, eval);
+        if (evalAccuracy > bestEvalAccuracy) {
+          bestEvalAccuracy = evalAccuracy;
+          bestLayer = candidate.name();
+          bestEta = hi;
+          bestForgetAccuracy = Evaluator.accuracy(model, forget);
+        }
+        step.apply(0);
+      }
+    }
+    if (bestLayer == null) {
+      // no Pareto layer reaches the target: take the most important layer at the largest step
+      LayerScore top = front.get(0);
+      for (LayerScore score : front) {
+        if (score.importance() > top.importance()) {
+          top = score;
+        }
+      }
+      bestLayer = top.name();
+      bestEta = maxStep;
+      run.note("warning", "no single-layer step reached the target forget accuracy");
+    }
+    float[][] w0 = weights.get(bestLayer);
+    apply(layers.get(bestLayer), w0, direction(forgetGrad.get(bestLayer), w0), bestEta);
+    run.note("layer", bestLayer);
+    run.note("step", MethodSupport.fmt(bestEta));
+    run.note("evalAccuracy", MethodSupport.fmt(bestEvalAccuracy));
+    run.note("forgetSubsetAccuracy", MethodSupport.fmt(bestForgetAccuracy));
   }
 
   /** The layers not dominated by another (higher importance and lower alignment). */

@@ -6,6 +6,7 @@ import io.lethe.processor.engine.model.TrainingConfig;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongUnaryOperator;
 
 /**
  * One unlearning job. The original model is never modified: methods work on a copy.
@@ -20,6 +21,10 @@ import java.util.TreeSet;
  * @param trainingConfig how the original was trained (retraining-based methods reuse it)
  * @param validation held-out data a method may use to pick its own settings, never the test split;
  *     may be null
+ * @param groupOf from a sample id to its group key (the data subject that owns it): SISA keeps a
+ *     group in one shard, so it must be the function the ensemble was trained with (see {@link
+ *     io.lethe.processor.engine.model.ModelTrainer#trainSisa}); the identity (one group per sample)
+ *     when null
  */
 public record UnlearningTask(
     ClassifierModel original,
@@ -30,7 +35,8 @@ public record UnlearningTask(
     Budget budget,
     long seed,
     TrainingConfig trainingConfig,
-    Dataset validation) {
+    Dataset validation,
+    LongUnaryOperator groupOf) {
 
   public UnlearningTask {
     Objects.requireNonNull(original, "original");
@@ -40,12 +46,37 @@ public record UnlearningTask(
     forgetClasses = Set.copyOf(forgetClasses == null ? Set.of() : forgetClasses);
     budget = budget == null ? Budget.empty() : budget;
     trainingConfig = trainingConfig == null ? TrainingConfig.defaults() : trainingConfig;
+    groupOf = groupOf == null ? LongUnaryOperator.identity() : groupOf;
     if (scope == ForgetScope.CLASS && forgetClasses.isEmpty()) {
       throw new IllegalArgumentException("CLASS scope needs the forget class labels");
     }
     if (scope == ForgetScope.SAMPLES && !forgetClasses.isEmpty()) {
       throw new IllegalArgumentException("SAMPLES scope takes no forget classes");
     }
+  }
+
+  /** A task whose samples are each their own group ({@code groupOf} the identity). */
+  public UnlearningTask(
+      ClassifierModel original,
+      Dataset forget,
+      Dataset retain,
+      ForgetScope scope,
+      Set<Integer> forgetClasses,
+      Budget budget,
+      long seed,
+      TrainingConfig trainingConfig,
+      Dataset validation) {
+    this(
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        trainingConfig,
+        validation,
+        null);
   }
 
   /** A task that forgets every training sample of {@code classes}. */
@@ -80,21 +111,62 @@ public record UnlearningTask(
 
   public UnlearningTask withBudget(Budget value) {
     return new UnlearningTask(
-        original, forget, retain, scope, forgetClasses, value, seed, trainingConfig, validation);
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        value,
+        seed,
+        trainingConfig,
+        validation,
+        groupOf);
   }
 
   public UnlearningTask withTrainingConfig(TrainingConfig value) {
     return new UnlearningTask(
-        original, forget, retain, scope, forgetClasses, budget, seed, value, validation);
+        original, forget, retain, scope, forgetClasses, budget, seed, value, validation, groupOf);
   }
 
   public UnlearningTask withValidation(Dataset value) {
     return new UnlearningTask(
-        original, forget, retain, scope, forgetClasses, budget, seed, trainingConfig, value);
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        trainingConfig,
+        value,
+        groupOf);
   }
 
   public UnlearningTask withOriginal(ClassifierModel value) {
     return new UnlearningTask(
-        value, forget, retain, scope, forgetClasses, budget, seed, trainingConfig, validation);
+        value,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        trainingConfig,
+        validation,
+        groupOf);
+  }
+
+  public UnlearningTask withGroupOf(LongUnaryOperator value) {
+    return new UnlearningTask(
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        trainingConfig,
+        validation,
+        value);
   }
 }

@@ -4,14 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.data.SampleShape;
 
 /** Uploads dataset rows into NDArrays (always into a caller-owned, short-lived scope). */
 public final class Batches {
 
   private Batches() {}
 
-  /** Samples {@code idx} as a (n, c, h, w) float batch in {@code scope}. */
-  public static NDArray images(NDManager scope, Dataset data, int[] idx, InputShape shape) {
+  /** Samples {@code idx} as a (n, shape...) float batch in {@code scope}. */
+  public static NDArray samples(NDManager scope, Dataset data, int[] idx, SampleShape shape) {
     int size = shape.size();
     if (data.featureSize() != size) {
       throw new IllegalArgumentException(
@@ -19,13 +20,13 @@ public final class Batches {
     }
     float[] buffer = new float[idx.length * size];
     for (int k = 0; k < idx.length; k++) {
-      System.arraycopy(data.features(idx[k]), 0, buffer, k * size, size);
+      data.copyFeatures(idx[k], buffer, k * size);
     }
     return scope.create(buffer, shape.batch(idx.length));
   }
 
-  /** Raw sample rows as a (n, c, h, w) batch. */
-  public static NDArray rows(NDManager scope, float[][] rows, InputShape shape) {
+  /** Raw sample rows as a (n, shape...) batch. */
+  public static NDArray rows(NDManager scope, float[][] rows, SampleShape shape) {
     int size = shape.size();
     float[] buffer = new float[rows.length * size];
     for (int k = 0; k < rows.length; k++) {

@@ -11,7 +11,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.architecture.Architectures;
 import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.data.SampleShape;
 import io.lethe.processor.engine.model.Networks.ClassifierNet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +27,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,7 +42,9 @@ import java.util.Objects;
 public final class ClassifierModel implements AutoCloseable {
 
   private static final int MAGIC = 0x4C455448; // "LETH"
-  private static final int FORMAT = 1;
+
+  /** 2: the architecture by name with its settings, any sample shape. */
+  private static final int FORMAT = 2;
 
   private final Model model;
   private final Block block;
@@ -62,7 +69,7 @@ public final class ClassifierModel implements AutoCloseable {
     Device device = Devices.pick();
     Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
     Block net = Networks.buildBlock(spec, seed);
-    Model model = Model.newInstance("lethe-" + spec.architecture().cliName(), device);
+    Model model = Model.newInstance("lethe-" + spec.architecture().name(), device);
     try {
       model.setBlock(net);
       net.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape().batch(1));
@@ -85,27 +92,22 @@ public final class ClassifierModel implements AutoCloseable {
       if (format != FORMAT) {
         throw new IllegalArgumentException("unsupported Lethe model format " + format);
       }
-      Architecture architecture = Architecture.valueOf(in.readUTF());
-      InputShape shape = new InputShape(in.readInt(), in.readInt(), in.readInt());
-      int numClasses = in.readInt();
-      int randomFeatures = in.readInt();
-      Long mnemonicSeed = in.readBoolean() ? in.readLong() : null;
-      float mnemonicNoise = in.readFloat();
-      int shards = in.readInt();
-      ModelSpec spec =
-          new ModelSpec(
-              architecture, shape, numClasses, randomFeatures, mnemonicSeed, mnemonicNoise, shards);
-      float[] initialHead = new float[in.readInt()];
+      ModelSpec spec = readSpec(in);
+      int headSize = in.readInt();
+      if (headSize < 0 || headSize > bytes.length / Float.BYTES) {
+        throw new IllegalArgumentException("malformed model bytes: head of " + headSize);
+      }
+      float[] initialHead = new float[headSize];
       for (int i = 0; i < initialHead.length; i++) {
         initialHead[i] = in.readFloat();
       }
       Device device = Devices.pick();
       Block net = Networks.buildBlock(spec, 0L);
-      Model model = Model.newInstance("lethe-" + architecture.cliName(), device);
+      Model model = Model.newInstance("lethe-" + spec.architecture().name(), device);
       try {
         model.setBlock(net);
         net.loadParameters(model.getNDManager(), in);
-        net.initialize(model.getNDManager(), DataType.FLOAT32, shape.batch(1));
+        net.initialize(model.getNDManager(), DataType.FLOAT32, spec.inputShape().batch(1));
         return new ClassifierModel(model, net, spec, initialHead);
       } catch (RuntimeException | MalformedModelException e) {
         model.close();
@@ -118,21 +120,34 @@ public final class ClassifierModel implements AutoCloseable {
     }
   }
 
-  /**
-   * Restores a model and checks that it has the expected architecture and input shape.
-   *
-   * @throws IllegalArgumentException when the bytes hold another kind of model
-   */
-  public static ClassifierModel fromBytes(
-      Architecture architecture, InputShape inputShape, byte[] bytes) {
-    ClassifierModel m = fromBytes(bytes);
-    if (m.architecture() != architecture || !m.inputShape().equals(inputShape)) {
-      String found = m.architecture() + " " + m.inputShape();
-      m.close();
-      throw new IllegalArgumentException(
-          "model bytes hold a " + found + " model, expected " + architecture + " " + inputShape);
+  private static final int MAX_SETTINGS = 64;
+  private static final int MAX_RANK = 8;
+
+  private static ModelSpec readSpec(DataInputStream in) throws IOException {
+    String name = in.readUTF();
+    int settingCount = in.readInt();
+    if (settingCount < 0 || settingCount > MAX_SETTINGS) {
+      throw new IllegalArgumentException("malformed model bytes: " + settingCount + " settings");
     }
-    return m;
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (int i = 0; i < settingCount; i++) {
+      settings.put(in.readUTF(), in.readUTF());
+    }
+    Architecture architecture = Architectures.create(name, settings);
+    int rank = in.readInt();
+    if (rank < 1 || rank > MAX_RANK) {
+      throw new IllegalArgumentException("malformed model bytes: sample rank " + rank);
+    }
+    int[] dims = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      dims[i] = in.readInt();
+    }
+    int numClasses = in.readInt();
+    Long mnemonicSeed = in.readBoolean() ? in.readLong() : null;
+    float mnemonicNoise = in.readFloat();
+    int shards = in.readInt();
+    return new ModelSpec(
+        architecture, SampleShape.of(dims), numClasses, mnemonicSeed, mnemonicNoise, shards);
   }
 
   /** The deterministic serialized form: header, initial head weights, DJL parameters. */
@@ -143,11 +158,18 @@ public final class ClassifierModel implements AutoCloseable {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT);
       out.writeUTF(spec.architecture().name());
-      out.writeInt(spec.inputShape().channels());
-      out.writeInt(spec.inputShape().height());
-      out.writeInt(spec.inputShape().width());
+      Map<String, String> settings = spec.architecture().settings();
+      out.writeInt(settings.size());
+      for (var e : settings.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
+      int[] dims = spec.inputShape().dims();
+      out.writeInt(dims.length);
+      for (int d : dims) {
+        out.writeInt(d);
+      }
       out.writeInt(spec.numClasses());
-      out.writeInt(spec.randomFeatures());
       out.writeBoolean(spec.mnemonicSeed() != null);
       if (spec.mnemonicSeed() != null) {
         out.writeLong(spec.mnemonicSeed());
@@ -188,7 +210,7 @@ public final class ClassifierModel implements AutoCloseable {
     return spec.architecture();
   }
 
-  public InputShape inputShape() {
+  public SampleShape inputShape() {
     return spec.inputShape();
   }
 
@@ -267,9 +289,14 @@ public final class ClassifierModel implements AutoCloseable {
     return net().features(inferenceStore, batch, false);
   }
 
-  /** Uploads samples {@code idx} of {@code data} into {@code scope} as a (n, c, h, w) batch. */
+  /** Uploads samples {@code idx} of {@code data} into {@code scope} as a (n, shape...) batch. */
   public NDArray batch(NDManager scope, Dataset data, int[] idx) {
-    return Batches.images(scope, data, idx, spec.inputShape());
+    return Batches.samples(scope, data, idx, spec.inputShape());
+  }
+
+  /** The fixed random feature map when the model is linear in it (MUSO's exact case). */
+  public java.util.Optional<RandomFeatures> linearFeatureMap() {
+    return spec.architecture().linearFeatureMap(this);
   }
 
   /** The head weights (classes x features), row-major. */

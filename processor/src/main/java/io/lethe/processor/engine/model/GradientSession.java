@@ -65,10 +65,23 @@ public final class GradientSession implements AutoCloseable {
     return new GradientSession(model, model.block(), learningRate, false);
   }
 
-  /** Adam over one member of a SISA ensemble (its forward is the member's alone). */
-  public static GradientSession adamForMember(
-      ClassifierModel model, int member, float learningRate) {
-    return new GradientSession(model, model.members().get(member), learningRate, true);
+  /** The optimizer and learning rate of a training recipe. */
+  public static GradientSession forRecipe(ClassifierModel model, TrainingConfig recipe) {
+    return new GradientSession(
+        model,
+        model.block(),
+        recipe.learningRate(),
+        recipe.optimizer() == TrainingConfig.Optimizer.ADAM);
+  }
+
+  /** A recipe's optimizer over one member of a SISA ensemble (its forward is the member's). */
+  public static GradientSession forMember(
+      ClassifierModel model, int member, TrainingConfig recipe) {
+    return new GradientSession(
+        model,
+        model.members().get(member),
+        recipe.learningRate(),
+        recipe.optimizer() == TrainingConfig.Optimizer.ADAM);
   }
 
   public ClassifierModel model() {

@@ -1,5 +1,6 @@
 package io.lethe.processor.engine.model;
 
+import io.lethe.processor.engine.data.SampleShape;
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +28,7 @@ public final class MnemonicCodes {
   }
 
   /** Codes for {@code classes} classes of shape {@code shape} drawn from {@code seed}. */
-  public static MnemonicCodes generate(long seed, int classes, InputShape shape, float noise) {
+  public static MnemonicCodes generate(long seed, int classes, SampleShape shape, float noise) {
     SplittableRandom random = new SplittableRandom(seed ^ 0xC0DEC0DEL);
     float[][] codes = new float[classes][shape.size()];
     for (float[] code : codes) {

@@ -1,13 +1,15 @@
 package io.lethe.processor.engine.model;
 
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.data.SampleShape;
+import java.util.Objects;
+
 /**
  * Everything needed to rebuild a model's block before loading its weights.
  *
- * @param architecture the model family
+ * @param architecture the model family with its sizes (resolved: no data-dependent size left open)
  * @param inputShape one sample's shape
  * @param numClasses the number of output classes
- * @param randomFeatures number of random features (only {@link
- *     Architecture#RANDOM_FEATURES_LINEAR}; 0 otherwise)
  * @param mnemonicSeed seed of the class mnemonic codes the model was trained with, or {@code null}
  *     when it was trained without them
  * @param mnemonicNoise standard deviation of the noise added to codes in training
@@ -15,38 +17,37 @@ package io.lethe.processor.engine.model;
  */
 public record ModelSpec(
     Architecture architecture,
-    InputShape inputShape,
+    SampleShape inputShape,
     int numClasses,
-    int randomFeatures,
     Long mnemonicSeed,
     float mnemonicNoise,
     int shards) {
 
   public ModelSpec {
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(inputShape, "inputShape");
     if (numClasses < 2) {
       throw new IllegalArgumentException("need at least 2 classes, got " + numClasses);
     }
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be >= 1, got " + shards);
     }
-    if (architecture == Architecture.RANDOM_FEATURES_LINEAR && randomFeatures <= 0) {
-      throw new IllegalArgumentException("random-features model needs randomFeatures > 0");
-    }
+    architecture.checkInput(inputShape);
   }
 
   /** Width of the penultimate features (the input of the linear head). */
   public int featureDim() {
-    return switch (architecture) {
-      case MLP -> Networks.MLP_FEATURES;
-      case CNN -> Networks.CNN_FEATURES;
-      case RANDOM_FEATURES_LINEAR -> randomFeatures;
-    };
+    return architecture.featureDim();
   }
 
   /** This spec with another number of shards. */
   public ModelSpec withShards(int value) {
-    return new ModelSpec(
-        architecture, inputShape, numClasses, randomFeatures, mnemonicSeed, mnemonicNoise, value);
+    return new ModelSpec(architecture, inputShape, numClasses, mnemonicSeed, mnemonicNoise, value);
+  }
+
+  /** This spec as a single network. */
+  public ModelSpec withoutShards() {
+    return withShards(1);
   }
 
   /** Whether this is a SISA ensemble of several members. */

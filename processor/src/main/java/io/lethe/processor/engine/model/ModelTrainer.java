@@ -2,9 +2,11 @@ package io.lethe.processor.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
 import java.util.SplittableRandom;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Trains classifiers with fixed seeds.
@@ -14,7 +16,7 @@ import java.util.SplittableRandom;
  * thread count). With {@link TrainingConfig#mnemonicCodes()} every batch also holds one noisy
  * mnemonic code per class. Random-features linear: the head is fitted in closed form (the limit of
  * gradient descent on the squared loss from its seeded initial weights, see {@link
- * RandomFeatures#fitFromInitial}).
+ * RandomFeatures#fitFromInitial}). What differs is the {@link Architecture}'s own {@code fit}.
  */
 public final class ModelTrainer {
 
@@ -22,26 +24,31 @@ public final class ModelTrainer {
 
   /** Trains without progress output. */
   public static ClassifierModel train(
-      Architecture architecture, Dataset train, TrainingConfig config, long seed) {
-    return train(architecture, train, config, seed, TrainingProgress.NONE);
+      Architecture architecture, Dataset train, TrainingConfig recipe, long seed) {
+    return train(architecture, train, recipe, seed, TrainingProgress.NONE);
   }
 
   /** Trains a new model of {@code architecture} on {@code train}. */
   public static ClassifierModel train(
       Architecture architecture,
       Dataset train,
-      TrainingConfig config,
+      TrainingConfig recipe,
       long seed,
       TrainingProgress progress) {
-    ClassifierModel model =
-        ClassifierModel.create(specFor(architecture, train, config, seed), seed);
+    return train(specFor(architecture, train, recipe, seed), train, recipe, seed, progress);
+  }
+
+  /** Trains a new model of {@code spec} (a single network) on {@code train}, without progress. */
+  public static ClassifierModel train(
+      ModelSpec spec, Dataset train, TrainingConfig recipe, long seed) {
+    return train(spec, train, recipe, seed, TrainingProgress.NONE);
+  }
+
+  private static ClassifierModel train(
+      ModelSpec spec, Dataset train, TrainingConfig recipe, long seed, TrainingProgress progress) {
+    ClassifierModel model = ClassifierModel.create(spec, seed);
     try {
-      if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
-        RandomFeatures.fitFromInitial(model, train);
-        progress.onEpoch(1, Double.NaN, Evaluator.accuracy(model, train));
-      } else {
-        fit(model, train, config, seed, progress);
-      }
+      spec.architecture().fit(model, train, recipe, seed, progress);
       return model;
     } catch (RuntimeException e) {
       model.close();
@@ -49,22 +56,17 @@ public final class ModelTrainer {
     }
   }
 
-  /** The spec a model trained on {@code train} with {@code config} gets. */
+  /** The spec a model trained on {@code train} with {@code recipe} gets. */
   public static ModelSpec specFor(
-      Architecture architecture, Dataset train, TrainingConfig config, long seed) {
-    int features = 0;
-    if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
-      features =
-          config.randomFeatures() > 0 ? config.randomFeatures() : Math.max(1024, 2 * train.size());
-    }
-    boolean codes = config.mnemonicCodes() && architecture != Architecture.RANDOM_FEATURES_LINEAR;
+      Architecture architecture, Dataset train, TrainingConfig recipe, long seed) {
+    Architecture resolved = architecture.resolve(train);
+    boolean codes = recipe.mnemonicCodes() && resolved.gradientTrained();
     return new ModelSpec(
-        architecture,
-        InputShape.of(train),
+        resolved,
+        train.shape(),
         train.numClasses(),
-        features,
         codes ? seed : null,
-        config.mnemonicNoise(),
+        recipe.mnemonicNoise(),
         1);
   }
 
@@ -78,14 +80,15 @@ public final class ModelTrainer {
       TrainingConfig config,
       long seed,
       TrainingProgress progress) {
-    try (GradientSession session = GradientSession.adam(model, config.learningRate())) {
+    try (GradientSession session = GradientSession.forRecipe(model, config)) {
       fit(session, train, config, seed, progress);
     }
   }
 
   /**
-   * Trains a SISA ensemble (Bourtoule et al.): {@code shards} members, member {@code s} trained
-   * only on the samples with {@link #shardOf(long, int)} {@code == s}, each with its own seed.
+   * Trains a SISA ensemble with one group per sample ({@code groupOf} the identity): see {@link
+   * #trainSisa(Architecture, Dataset, TrainingConfig, long, int, LongUnaryOperator,
+   * TrainingProgress)}.
    */
   public static ClassifierModel trainSisa(
       Architecture architecture,
@@ -94,14 +97,36 @@ public final class ModelTrainer {
       long seed,
       int shards,
       TrainingProgress progress) {
-    if (architecture == Architecture.RANDOM_FEATURES_LINEAR) {
-      throw new IllegalArgumentException("SISA ensembles are built of MLP or CNN members");
+    return trainSisa(
+        architecture, train, config, seed, shards, LongUnaryOperator.identity(), progress);
+  }
+
+  /**
+   * Trains a SISA ensemble (Bourtoule et al.): {@code shards} members, member {@code s} trained
+   * only on the samples whose group (see {@link #shardData}) falls in shard {@code s}, each with
+   * its own seed.
+   *
+   * @param groupOf from a sample id to its group key, e.g. the index of the data subject that owns
+   *     the sample, so that all of a subject's samples land in one shard; unlearning must use the
+   *     same function ({@code UnlearningTask.groupOf})
+   */
+  public static ClassifierModel trainSisa(
+      Architecture architecture,
+      Dataset train,
+      TrainingConfig config,
+      long seed,
+      int shards,
+      LongUnaryOperator groupOf,
+      TrainingProgress progress) {
+    if (!architecture.gradientTrained()) {
+      throw new IllegalArgumentException(
+          "SISA ensembles are built of gradient-trained members, not " + architecture.name());
     }
     ModelSpec spec = specFor(architecture, train, config, seed).withShards(shards);
     ClassifierModel model = ClassifierModel.create(spec, seed);
     try {
       for (int s = 0; s < shards; s++) {
-        trainMember(model, s, shardData(train, s, shards), config, seed, progress);
+        trainMember(model, s, shardData(train, s, shards, groupOf), config, seed, progress);
       }
       return model;
     } catch (RuntimeException e) {
@@ -110,22 +135,21 @@ public final class ModelTrainer {
     }
   }
 
-  /**
-   * The SISA shard of a sample: a fixed hash of its data subject ({@code id / 10}, see {@link
-   * io.lethe.processor.engine.data.SubjectMapping}) modulo the number of shards, so that all the
-   * samples of one subject sit in one shard.
-   */
-  public static int shardOf(long sampleId, int shards) {
-    long z = (sampleId / 10) * 0x9E3779B97F4A7C15L;
+  /** The SISA shard of a group key: a fixed hash of the key modulo the number of shards. */
+  public static int shardOf(long groupKey, int shards) {
+    long z = groupKey * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     z = z ^ (z >>> 31);
     return (int) Math.floorMod(z, (long) shards);
   }
 
-  /** The samples of {@code data} that fall in shard {@code shard}. */
-  public static Dataset shardData(Dataset data, int shard, int shards) {
-    return data.filterIndices(i -> shardOf(data.id(i), shards) == shard);
+  /**
+   * The samples of {@code data} in shard {@code shard}: those whose group {@code
+   * groupOf.applyAsLong(id)} has {@link #shardOf(long, int)} {@code == shard}.
+   */
+  public static Dataset shardData(Dataset data, int shard, int shards, LongUnaryOperator groupOf) {
+    return data.filterIndices(i -> shardOf(groupOf.applyAsLong(data.id(i)), shards) == shard);
   }
 
   /**
@@ -154,8 +178,7 @@ public final class ModelTrainer {
     if (data.isEmpty()) {
       return;
     }
-    try (GradientSession session =
-        GradientSession.adamForMember(ensemble, member, config.learningRate())) {
+    try (GradientSession session = GradientSession.forMember(ensemble, member, config)) {
       fit(session, data, config, memberSeed, progress);
     }
   }

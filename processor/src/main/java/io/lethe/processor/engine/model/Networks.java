@@ -6,34 +6,27 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Builds the DJL blocks of each architecture. */
+/**
+ * The blocks every classifier is made of: a body (an {@link
+ * io.lethe.processor.engine.architecture.Architecture}'s) and a linear head, SISA ensembles of
+ * them, and the frozen random-feature map.
+ */
 public final class Networks {
-
-  /** Penultimate width of the MLP. */
-  public static final int MLP_FEATURES = 128;
-
-  /** Penultimate width of the CNN. */
-  public static final int CNN_FEATURES = 64;
 
   private Networks() {}
 
   /**
    * A fresh, uninitialized block for {@code spec}: a {@link ClassifierNet}, or an {@link
-   * EnsembleNet} of {@code spec.shards()} of them; {@code seed} drives the random features.
+   * EnsembleNet} of {@code spec.shards()} of them; {@code seed} drives fixed random weights.
    */
   public static Block buildBlock(ModelSpec spec, long seed) {
     if (!spec.isEnsemble()) {
@@ -41,59 +34,20 @@ public final class Networks {
     }
     List<ClassifierNet> members = new ArrayList<>();
     for (int s = 0; s < spec.shards(); s++) {
-      members.add(build(spec.withShards(1), seed + s));
+      members.add(build(spec.withoutShards(), seed + s));
     }
     return new EnsembleNet(members);
   }
 
-  /** A fresh, uninitialized single network for {@code spec}. */
+  /** A fresh, uninitialized single network for {@code spec}: the architecture's body + a head. */
   public static ClassifierNet build(ModelSpec spec, long seed) {
-    InputShape in = spec.inputShape();
-    Block body =
-        switch (spec.architecture()) {
-          case MLP -> mlpBody();
-          case CNN -> cnnBody(in);
-          case RANDOM_FEATURES_LINEAR ->
-              new RandomFeatureBlock(in.size(), spec.randomFeatures(), seed);
-        };
+    Block body = spec.architecture().body(spec.inputShape(), seed);
     Linear head =
         Linear.builder()
             .setUnits(spec.numClasses())
-            .optBias(spec.architecture() != Architecture.RANDOM_FEATURES_LINEAR)
+            .optBias(spec.architecture().headBias())
             .build();
     return new ClassifierNet(body, head);
-  }
-
-  private static Block mlpBody() {
-    return new SequentialBlock()
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(256).build())
-        .add(Activation::relu)
-        .add(Linear.builder().setUnits(MLP_FEATURES).build())
-        .add(Activation::relu);
-  }
-
-  private static Block cnnBody(InputShape in) {
-    SequentialBlock body = new SequentialBlock();
-    int h = in.height();
-    int w = in.width();
-    for (int filters : new int[] {16, 32}) {
-      body.add(
-              Conv2d.builder()
-                  .setFilters(filters)
-                  .setKernelShape(new Shape(3, 3))
-                  .optPadding(new Shape(1, 1))
-                  .build())
-          .add(Activation::relu);
-      if (h >= 2 && w >= 2) {
-        body.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-        h /= 2;
-        w /= 2;
-      }
-    }
-    return body.add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(CNN_FEATURES).build())
-        .add(Activation::relu);
   }
 
   /**
@@ -212,7 +166,7 @@ public final class Networks {
     private final int features;
     private final Parameter projection;
 
-    RandomFeatureBlock(int inputs, int features, long seed) {
+    public RandomFeatureBlock(int inputs, int features, long seed) {
       super(VERSION);
       this.inputs = inputs;
       this.features = features;

@@ -22,10 +22,10 @@ public final class RandomFeatures {
 
   /** The feature map of a random-features model. */
   public static RandomFeatures of(ClassifierModel model) {
-    if (model.architecture() != Architecture.RANDOM_FEATURES_LINEAR) {
-      throw new IllegalArgumentException("not a random-features model: " + model.architecture());
+    if (!(model.net().body() instanceof Networks.RandomFeatureBlock block)) {
+      throw new IllegalArgumentException(
+          "not a random-features model: " + model.spec().architecture().describe());
     }
-    Networks.RandomFeatureBlock block = (Networks.RandomFeatureBlock) model.net().body();
     return new RandomFeatures(block.projectionArray(), model.inputShape().size(), block.features());
   }
 
@@ -41,7 +41,7 @@ public final class RandomFeatures {
         .parallel()
         .forEach(
             i -> {
-              float[] x = data.features(i);
+              float[] x = data.features(i); // one row at a time: no copy of the set
               double[] z = new double[features];
               for (int k = 0; k < inputs; k++) {
                 double xk = x[k];

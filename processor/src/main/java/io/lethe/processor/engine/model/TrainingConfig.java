@@ -1,66 +1,72 @@
 package io.lethe.processor.engine.model;
 
 /**
- * Hyper-parameters of training. Build from {@link #defaults()} and the {@code with...} methods.
+ * A training recipe: how a model is trained, and retrained exactly. Build from {@link #defaults()}
+ * and the {@code with...} methods.
  *
  * @param epochs passes over the training data
  * @param batchSize samples per step
- * @param learningRate Adam's learning rate
- * @param randomFeatures number of random features for {@link Architecture#RANDOM_FEATURES_LINEAR};
- *     0 picks {@code max(1024, 2 * trainingSamples)} (over-parameterized)
- * @param mnemonicCodes mix one random mnemonic-code image per class into every batch (needed by the
- *     mnemonic-code unlearning method; costs nothing measurable in accuracy)
+ * @param learningRate the optimizer's learning rate
+ * @param mnemonicCodes mix one random mnemonic-code sample per class into every batch (needed by
+ *     the mnemonic-code unlearning method; costs nothing measurable in accuracy)
  * @param mnemonicNoise standard deviation of the Gaussian noise added to a code each time it is
  *     shown
+ * @param optimizer the optimizer of every step
  */
 public record TrainingConfig(
     int epochs,
     int batchSize,
     float learningRate,
-    int randomFeatures,
     boolean mnemonicCodes,
-    float mnemonicNoise) {
+    float mnemonicNoise,
+    Optimizer optimizer) {
+
+  /** The optimizers training can use. */
+  public enum Optimizer {
+    ADAM,
+    SGD
+  }
 
   public TrainingConfig {
-    if (epochs < 0 || batchSize <= 0 || !(learningRate > 0) || randomFeatures < 0) {
+    if (epochs < 0 || epochs > 10_000 || batchSize <= 0 || !(learningRate > 0)) {
       throw new IllegalArgumentException(
-          "bad training config: epochs="
+          "bad training recipe: epochs="
               + epochs
-              + " batchSize="
+              + " (0..10000) batchSize="
               + batchSize
-              + " learningRate="
+              + " (> 0) learningRate="
               + learningRate
-              + " randomFeatures="
-              + randomFeatures);
+              + " (> 0)");
+    }
+    java.util.Objects.requireNonNull(optimizer, "optimizer");
+    if (!(mnemonicNoise >= 0)) {
+      throw new IllegalArgumentException("mnemonicNoise must be >= 0, got " + mnemonicNoise);
     }
   }
 
-  /** 8 epochs, batch 64, Adam 1e-3, mnemonic codes on (noise 0.1), automatic random features. */
+  /** 8 epochs, batch 64, Adam 1e-3, mnemonic codes on (noise 0.1). */
   public static TrainingConfig defaults() {
-    return new TrainingConfig(8, 64, 1e-3f, 0, true, 0.1f);
+    return new TrainingConfig(8, 64, 1e-3f, true, 0.1f, Optimizer.ADAM);
   }
 
   public TrainingConfig withEpochs(int value) {
     return new TrainingConfig(
-        value, batchSize, learningRate, randomFeatures, mnemonicCodes, mnemonicNoise);
+        value, batchSize, learningRate, mnemonicCodes, mnemonicNoise, optimizer);
   }
 
   public TrainingConfig withBatchSize(int value) {
-    return new TrainingConfig(
-        epochs, value, learningRate, randomFeatures, mnemonicCodes, mnemonicNoise);
+    return new TrainingConfig(epochs, value, learningRate, mnemonicCodes, mnemonicNoise, optimizer);
   }
 
   public TrainingConfig withLearningRate(float value) {
-    return new TrainingConfig(
-        epochs, batchSize, value, randomFeatures, mnemonicCodes, mnemonicNoise);
+    return new TrainingConfig(epochs, batchSize, value, mnemonicCodes, mnemonicNoise, optimizer);
   }
 
-  public TrainingConfig withRandomFeatures(int value) {
-    return new TrainingConfig(epochs, batchSize, learningRate, value, mnemonicCodes, mnemonicNoise);
+  public TrainingConfig withOptimizer(Optimizer value) {
+    return new TrainingConfig(epochs, batchSize, learningRate, mnemonicCodes, mnemonicNoise, value);
   }
 
   public TrainingConfig withMnemonicCodes(boolean value) {
-    return new TrainingConfig(
-        epochs, batchSize, learningRate, randomFeatures, value, mnemonicNoise);
+    return new TrainingConfig(epochs, batchSize, learningRate, value, mnemonicNoise, optimizer);
   }
 }

@@ -3,7 +3,6 @@ package io.lethe.processor.engine.verify;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.method.ForgetScope;
 import io.lethe.processor.engine.method.UnlearningTask;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.Evaluator.Evaluation;
@@ -104,8 +103,8 @@ public final class Verifier {
       js =
           meanJensenShannon(
               mine.forgetEvaluation().probabilities(), ref.forgetEvaluation().probabilities());
-      if (model.architecture() == Architecture.RANDOM_FEATURES_LINEAR
-          && oracle.architecture() == Architecture.RANDOM_FEATURES_LINEAR) {
+      // Parameter distance means something only where the exact solution is unique: linear models.
+      if (model.linearFeatureMap().isPresent() && oracle.linearFeatureMap().isPresent()) {
         distance =
             relativeDistance(model.flatTrainableParameters(), oracle.flatTrainableParameters());
       }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +24,7 @@ class IdxReaderTest {
   void readsTheShippedMnist10k() {
     Dataset d = BuiltinDatasets.mnist10k();
     assertEquals(10_000, d.size());
-    assertEquals(1, d.channels());
-    assertEquals(28, d.height());
-    assertEquals(28, d.width());
+    assertEquals(SampleShape.of(1, 28, 28), d.shape());
     assertEquals(10, d.numClasses());
     // class counts from the dataset's README
     assertArrayEquals(
@@ -55,9 +54,7 @@ class IdxReaderTest {
       Path lab = write("lab" + gzip, labels, gzip);
       Dataset d = IdxReader.read(img, lab);
       assertEquals(3, d.size());
-      assertEquals(1, d.channels());
-      assertEquals(2, d.height());
-      assertEquals(3, d.width());
+      assertEquals(SampleShape.of(1, 2, 3), d.shape());
       assertEquals(3, d.numClasses());
       assertArrayEquals(new int[] {2, 0, 1}, d.labels());
       assertArrayEquals(new long[] {0, 1, 2}, d.ids());
@@ -93,11 +90,90 @@ class IdxReaderTest {
   void rejectsATruncatedBody() throws IOException {
     byte[] images = idx(0x00000803, new int[] {2, 2, 2}, new byte[] {1, 2, 3});
     byte[] labels = idx(0x00000801, new int[] {2}, new byte[] {0, 1});
-    IllegalArgumentException e =
+    // Compressed, the length cannot tell: reading finds the end.
+    DataException e =
         assertThrows(
-            IllegalArgumentException.class,
+            DataException.class,
+            () -> IdxReader.read(write("i", images, true), write("l", labels, true)));
+    assertEquals(dir.resolve("i.gz") + ": truncated body at record 0", e.getMessage());
+    assertEquals("train", e.field());
+    // Plain, the header's count is checked against the file's length before reading.
+    e =
+        assertThrows(
+            DataException.class,
             () -> IdxReader.read(write("i", images, false), write("l", labels, false)));
-    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith(": the header announces 8 bytes of data but the file is 19 bytes"),
+        e.getMessage());
+  }
+
+  @Test
+  void aHeaderCountBeyondTheFileIsRefusedBeforeAllocating() throws IOException {
+    // 2,000,000 images of 28x28 announced (1.5 GB of floats) in a file of one image.
+    byte[] images = idx(0x00000803, new int[] {2_000_000, 28, 28}, new byte[784]);
+    byte[] labels = idx(0x00000801, new int[] {2_000_000}, new byte[1]);
+    for (boolean gzip : new boolean[] {false, true}) {
+      Path img = write("huge", images, gzip);
+      DataException e =
+          assertThrows(DataException.class, () -> IdxReader.read(img, write("l", labels, gzip)));
+      assertEquals("train", e.field());
+      assertTrue(
+          e.getMessage().contains("the header announces 1568000000 bytes of data but the file is"),
+          e.getMessage());
+    }
+    // More than one float array can hold, whatever the file.
+    byte[] tooMany = idx(0x00000803, new int[] {100_000, 200, 200}, new byte[0]);
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> IdxReader.read(write("many", tooMany, false), write("l", labels, false)));
+    assertTrue(e.getMessage().contains("more than one array holds"), e.getMessage());
+  }
+
+  @Test
+  void readsSubjectsFromAManifest() throws IOException {
+    byte[] images = idx(0x00000803, new int[] {4, 1, 2}, new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
+    byte[] labels = idx(0x00000801, new int[] {4}, new byte[] {1, 0, 1, 0});
+    Path manifest = dir.resolve("subjects.csv");
+    Files.writeString(manifest, "sample_id,subject_id\n0,alice\n1,bob\n2,alice\n3,carol\n");
+    LoadedData data =
+        IdxReader.read(write("i", images, false), write("l", labels, false), manifest);
+    assertEquals(4, data.data().size());
+    assertEquals(List.of("alice", "bob", "carol"), data.subjects().subjects());
+    assertArrayEquals(new long[] {0, 2}, data.subjects().samplesOf("alice"));
+    Files.writeString(manifest, "sample_id,subject_id\n0,alice\n1,bob\n3,carol\n");
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () -> IdxReader.read(write("i", images, false), write("l", labels, false), manifest));
+    assertEquals("subjects", e.field());
+    assertTrue(
+        e.getMessage().endsWith("has no row for sample id 2 (" + dir.resolve("i") + " record 2)"),
+        e.getMessage());
+  }
+
+  @Test
+  void theLoaderNumbersTestRecordsAfterTheTrainingRecords() throws IOException {
+    byte[] trainImages = idx(0x00000803, new int[] {3, 1, 1}, new byte[] {0, 1, 2});
+    byte[] trainLabels = idx(0x00000801, new int[] {3}, new byte[] {0, 1, 2});
+    byte[] testImages = idx(0x00000803, new int[] {2, 1, 1}, new byte[] {3, 4});
+    byte[] testLabels = idx(0x00000801, new int[] {2}, new byte[] {2, 0});
+    write("tri", trainImages, true);
+    write("trl", trainLabels, true);
+    write("tei", testImages, false);
+    write("tel", testLabels, false);
+    Files.writeString(dir.resolve("s.csv"), "sample_id,subject_id\n0,a\n1,a\n2,b\n3,c\n");
+    ModelData data =
+        DatasetLoader.load(
+            DatasetSpec.idx("tri.gz", "trl.gz", "tei", "tel")
+                .withSubjects("s.csv")
+                .withClasses(List.of("zero", "one", "two")),
+            dir);
+    assertArrayEquals(new long[] {3, 4}, data.test().data().ids());
+    assertArrayEquals(new int[] {2, 0}, data.test().data().labels());
+    assertEquals(List.of("a", "b"), data.train().subjects().subjects());
+    assertEquals(1, data.test().subjects().size(), "test sample 4 has no subject: allowed");
+    assertEquals(SampleShape.of(1, 1, 1), data.shape());
   }
 
   static byte[] idx(int magic, int[] dims, byte[] body) throws IOException {

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.Parameter;
 import io.lethe.processor.engine.EngineFixtures;
+import io.lethe.processor.engine.architecture.Mlp;
+import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
-import io.lethe.processor.engine.data.SubjectMapping;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.ModelTrainer;
@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class SpecialMethodsTest {
@@ -29,9 +30,9 @@ class SpecialMethodsTest {
   @Test
   void musoLandsExactlyOnTheRetrainedWeightsInTheLinearSetting() {
     Dataset train = EngineFixtures.smallTrain(300);
-    TrainingConfig config = TrainingConfig.defaults().withRandomFeatures(700);
+    TrainingConfig config = TrainingConfig.defaults();
     try (ClassifierModel original =
-        ModelTrainer.train(Architecture.RANDOM_FEATURES_LINEAR, train, config, 5)) {
+        ModelTrainer.train(new RandomFeaturesLinear(700), train, config, 5)) {
       Set<Long> ids = new TreeSet<>();
       int[] order = DatasetSplit.shuffledIndices(train.size(), 1);
       for (int i = 0; i < 30; i++) {
@@ -60,18 +61,31 @@ class SpecialMethodsTest {
     Dataset train = EngineFixtures.smallTrain(900);
     TrainingConfig config = EngineFixtures.quickConfig().withEpochs(2);
     int shards = 3;
+    // this test's subjects: 100 of them, subject k owning the samples whose id is k modulo 100
+    LongUnaryOperator subjectOf = id -> id % 100;
     try (ClassifierModel ensemble =
-        ModelTrainer.trainSisa(Architecture.MLP, train, config, 3, shards, TrainingProgress.NONE)) {
+        ModelTrainer.trainSisa(
+            new Mlp(), train, config, 3, shards, subjectOf, TrainingProgress.NONE)) {
       assertTrue(Evaluator.accuracy(ensemble, EngineFixtures.smallTest(300)) > 0.7);
-      long someId = train.id(17);
-      Set<Long> subject =
-          new HashSet<>(new SubjectMapping(train).samplesOf(SubjectMapping.subjectOf(someId)));
-      int shard = ModelTrainer.shardOf(someId, shards);
-      for (long id : subject) {
-        assertEquals(shard, ModelTrainer.shardOf(id, shards), "a subject spans shards");
+      long subjectKey = subjectOf.applyAsLong(train.id(17));
+      Set<Long> subject = new HashSet<>();
+      for (long id : train.ids()) {
+        if (subjectOf.applyAsLong(id) == subjectKey) {
+          subject.add(id);
+        }
+      }
+      assertTrue(subject.size() > 1, "a subject of one sample proves nothing");
+      int shard = ModelTrainer.shardOf(subjectKey, shards);
+      for (int s = 0; s < shards; s++) {
+        Set<Long> inShard = ModelTrainer.shardData(train, s, shards, subjectOf).idSet();
+        for (long id : subject) {
+          assertEquals(s == shard, inShard.contains(id), "sample " + id + " in shard " + s);
+        }
       }
       UnlearningTask task =
-          UnlearningTask.forgetSamples(ensemble, train, subject, 3).withTrainingConfig(config);
+          UnlearningTask.forgetSamples(ensemble, train, subject, 3)
+              .withTrainingConfig(config)
+              .withGroupOf(subjectOf);
       try (UnlearningResult result = Methods.byName("sisa").unlearn(task)) {
         assertEquals("1", result.notes().get("retrainedShards"));
         for (int s = 0; s < shards; s++) {
@@ -83,8 +97,18 @@ class SpecialMethodsTest {
               s != shard, same, "member " + s + (s == shard ? " not retrained" : " changed"));
         }
       }
+      // without the subject function each sample is its own group: the subject spans shards
+      UnlearningTask bySample =
+          UnlearningTask.forgetSamples(ensemble, train, subject, 3).withTrainingConfig(config);
+      Set<Integer> sampleShards = new HashSet<>();
+      for (long id : subject) {
+        sampleShards.add(ModelTrainer.shardOf(bySample.groupOf().applyAsLong(id), shards));
+      }
+      assertTrue(sampleShards.size() > 1, "identity grouping put the subject in one shard");
       UnlearningTask classTask =
-          UnlearningTask.forgetClasses(ensemble, train, Set.of(1), 3).withTrainingConfig(config);
+          UnlearningTask.forgetClasses(ensemble, train, Set.of(1), 3)
+              .withTrainingConfig(config)
+              .withGroupOf(subjectOf);
       try (UnlearningResult result = Methods.byName("sisa").unlearn(classTask)) {
         assertEquals(String.valueOf(shards), result.notes().get("retrainedShards"));
         assertEquals(0.0, Evaluator.accuracy(result.model(), classTask.forget()), 1e-12);
@@ -97,7 +121,7 @@ class SpecialMethodsTest {
     Dataset train = EngineFixtures.smallTrain(300);
     try (ClassifierModel plain =
         ModelTrainer.train(
-            Architecture.MLP,
+            new Mlp(),
             train,
             EngineFixtures.quickConfig().withEpochs(1).withMnemonicCodes(false),
             1)) {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.processor.engine.EngineFixtures;
+import io.lethe.processor.engine.architecture.Mlp;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
-import io.lethe.processor.engine.model.Architecture;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.ModelTrainer;
@@ -47,8 +47,7 @@ class UnlearningMethodsTest {
     originalSha = original.sha256();
     smallTrain = EngineFixtures.smallTrain(1000);
     overfit =
-        ModelTrainer.train(
-            Architecture.MLP, smallTrain, TrainingConfig.defaults().withEpochs(12), 3);
+        ModelTrainer.train(new Mlp(), smallTrain, TrainingConfig.defaults().withEpochs(12), 3);
     overfitSha = overfit.sha256();
   }
 

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.processor.engine.EngineFixtures;
+import io.lethe.processor.engine.architecture.Cnn;
+import io.lethe.processor.engine.architecture.Mlp;
+import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
 import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.data.SampleShape;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,13 +25,13 @@ class ModelTrainerTest {
     List<double[]> progress = new ArrayList<>();
     try (ClassifierModel a =
             ModelTrainer.train(
-                Architecture.MLP,
+                new Mlp(),
                 train,
                 EngineFixtures.quickConfig(),
                 11,
                 (e, l, acc) -> progress.add(new double[] {e, l, acc}));
         ClassifierModel b =
-            ModelTrainer.train(Architecture.MLP, train, EngineFixtures.quickConfig(), 11)) {
+            ModelTrainer.train(new Mlp(), train, EngineFixtures.quickConfig(), 11)) {
       assertTrue(Evaluator.accuracy(a, test) > 0.80, "test accuracy too low");
       assertEquals(3, progress.size());
       assertTrue(progress.get(2)[1] < progress.get(0)[1], "loss did not fall");
@@ -42,8 +46,7 @@ class ModelTrainerTest {
     Dataset test = EngineFixtures.smallTest(200);
     try (ClassifierModel model = EngineFixtures.quickMlp(train)) {
       byte[] bytes = model.toBytes();
-      try (ClassifierModel loaded =
-              ClassifierModel.fromBytes(Architecture.MLP, model.inputShape(), bytes);
+      try (ClassifierModel loaded = ClassifierModel.fromBytes(bytes);
           ClassifierModel copy = model.copy()) {
         assertEquals(model.sha256(), loaded.sha256());
         assertEquals(ClassifierModel.sha256(bytes), copy.sha256());
@@ -58,9 +61,6 @@ class ModelTrainerTest {
         copy.setHeadWeights(head);
         assertNotEquals(model.sha256(), copy.sha256());
       }
-      assertThrows(
-          IllegalArgumentException.class,
-          () -> ClassifierModel.fromBytes(Architecture.CNN, model.inputShape(), bytes));
       assertThrows(
           IllegalArgumentException.class, () -> ClassifierModel.fromBytes(new byte[] {1, 2, 3, 4}));
     }
@@ -81,11 +81,10 @@ class ModelTrainerTest {
       }
       rows[i] = dst;
     }
-    Dataset small = new Dataset(rows, full.labels(), full.ids(), 1, 14, 14, 10);
+    Dataset small = Dataset.ofRows(rows, full.labels(), full.ids(), SampleShape.of(1, 14, 14), 10);
     try (ClassifierModel cnn =
-        ModelTrainer.train(
-            Architecture.CNN, small, EngineFixtures.quickConfig().withEpochs(2), 1)) {
-      assertEquals(new InputShape(1, 14, 14), cnn.inputShape());
+        ModelTrainer.train(new Cnn(), small, EngineFixtures.quickConfig().withEpochs(2), 1)) {
+      assertEquals(SampleShape.of(1, 14, 14), cnn.inputShape());
       assertTrue(Evaluator.accuracy(cnn, small) > 0.3, "CNN did not learn at all");
     }
   }
@@ -94,14 +93,10 @@ class ModelTrainerTest {
   void randomFeaturesModelInterpolatesItsTrainingData() {
     Dataset train = EngineFixtures.smallTrain(300);
     try (ClassifierModel rf =
-        ModelTrainer.train(
-            Architecture.RANDOM_FEATURES_LINEAR,
-            train,
-            TrainingConfig.defaults().withRandomFeatures(700),
-            3)) {
+        ModelTrainer.train(new RandomFeaturesLinear(700), train, TrainingConfig.defaults(), 3)) {
       assertEquals(1.0, Evaluator.accuracy(rf, train), 1e-9);
       assertTrue(Evaluator.accuracy(rf, EngineFixtures.smallTest(300)) > 0.6);
-      assertEquals(700, rf.spec().randomFeatures());
+      assertEquals(700, rf.spec().featureDim());
       assertTrue(!rf.spec().hasMnemonicCodes());
       try (ClassifierModel copy = rf.copy()) {
         assertEquals(rf.sha256(), copy.sha256());

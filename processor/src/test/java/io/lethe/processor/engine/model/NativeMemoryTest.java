@@ -3,6 +3,7 @@ package io.lethe.processor.engine.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lethe.processor.engine.EngineFixtures;
+import io.lethe.processor.engine.architecture.Mlp;
 import io.lethe.processor.engine.data.Dataset;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class NativeMemoryTest {
   void liveArraysDoNotGrowOverManyTrainingSteps() {
     Dataset train = EngineFixtures.smallTrain(640);
     TrainingConfig oneEpoch = TrainingConfig.defaults().withEpochs(1).withBatchSize(32);
-    try (ClassifierModel model = ModelTrainer.train(Architecture.MLP, train, oneEpoch, 5)) {
+    try (ClassifierModel model = ModelTrainer.train(new Mlp(), train, oneEpoch, 5)) {
       // warm-up: optimizer state is created on the first steps of a session
       ModelTrainer.fit(model, train, oneEpoch, 6, TrainingProgress.NONE);
       Evaluator.evaluate(model, train);

@@ -1,0 +1,87 @@
+package io.lethe.bench.unlearning;
+
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.architecture.Mlp;
+import io.lethe.processor.engine.method.Methods;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the benchmark runs.
+ *
+ * @param catalog a model catalog: benchmark its model {@code modelId} on its own data, split,
+ *     architecture, recipe and method settings (then images, labels, architecture and epochs are
+ *     not used); null for the IDX mode
+ * @param modelId the catalog model to benchmark
+ * @param images IDX image file, or null for the built-in MNIST-10k
+ * @param labels IDX label file, or null for the built-in MNIST-10k
+ * @param seed seed of the split, the training and every method
+ * @param architecture model of tables 1 and 2 (MLP or CNN)
+ * @param outputDir where the CSV and Markdown go (null: do not write)
+ * @param methods method names to run (empty: every registered method)
+ * @param forgetClass the class forgotten in table 1
+ * @param forgetFraction fraction of the training samples forgotten in table 2
+ * @param epochs training epochs of the original and of the retrained oracle
+ * @param sisaShards members of the SISA ensemble
+ * @param linearSamples training samples of the linear (MUSO) table; 0 skips it
+ * @param evaluateOnValidation report TA and MIA on the validation split instead of the test split
+ *     (for tuning: settings are tuned this way, never on the test split)
+ */
+public record BenchmarkOptions(
+    Path catalog,
+    String modelId,
+    Path images,
+    Path labels,
+    long seed,
+    Architecture architecture,
+    Path outputDir,
+    List<String> methods,
+    int forgetClass,
+    double forgetFraction,
+    int epochs,
+    int sisaShards,
+    int linearSamples,
+    boolean evaluateOnValidation) {
+
+  public BenchmarkOptions {
+    methods = methods == null ? List.of() : List.copyOf(methods);
+    for (String m : methods) {
+      Methods.byName(m); // fails early on a typo, listing the known names
+    }
+    if ((catalog == null) != (modelId == null)) {
+      throw new IllegalArgumentException("give both --catalog and --model, or neither");
+    }
+    if (catalog != null && images != null) {
+      throw new IllegalArgumentException("give --catalog or --images, not both");
+    }
+    if ((images == null) != (labels == null)) {
+      throw new IllegalArgumentException("give both --images and --labels, or neither");
+    }
+    if (!(forgetFraction > 0 && forgetFraction < 1)) {
+      throw new IllegalArgumentException("forget fraction must be in (0, 1): " + forgetFraction);
+    }
+    if (!architecture.gradientTrained()) {
+      throw new IllegalArgumentException(
+          "tables 1 and 2 use mlp or cnn; the linear setting has its own table");
+    }
+  }
+
+  /** The defaults: built-in MNIST-10k, seed 42, MLP, class 3, 10 %, 8 epochs, 5 shards. */
+  public static BenchmarkOptions defaults() {
+    return new BenchmarkOptions(
+        null,
+        null,
+        null,
+        null,
+        42,
+        new Mlp(),
+        Path.of("docs/bench"),
+        List.of(),
+        3,
+        0.10,
+        8,
+        5,
+        1000,
+        false);
+  }
+}

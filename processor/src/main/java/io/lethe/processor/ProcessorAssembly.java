@@ -1,0 +1,91 @@
+package io.lethe.processor;
+
+import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.catalog.CatalogModel;
+import io.lethe.processor.catalog.ModelCatalog;
+import io.lethe.processor.planner.UnlearningPlanner;
+import io.lethe.processor.topology.BatchPolicy;
+import io.lethe.processor.topology.ModelDirectory;
+import io.lethe.processor.topology.TopologyEvents;
+import io.lethe.processor.topology.TopologySettings;
+import io.lethe.processor.worker.WorkerListener;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Puts a processor together from a model catalog: the catalog is the topology's model directory
+ * (with each model's own batch limits), the planner is the worker's unlearner. The one assembly
+ * that {@code lethe processor}, the demo, the pipeline benchmark and the tests use.
+ */
+public final class ProcessorAssembly {
+
+  private final ModelCatalog catalog;
+  private final UnlearningPlanner planner;
+
+  public ProcessorAssembly(ModelCatalog catalog) {
+    this.catalog = catalog;
+    this.planner = new UnlearningPlanner(catalog);
+  }
+
+  public ModelCatalog catalog() {
+    return catalog;
+  }
+
+  public UnlearningPlanner planner() {
+    return planner;
+  }
+
+  public List<String> modelIds() {
+    return catalog.ids();
+  }
+
+  /** The catalog as the topology sees it: which models exist and how many classes each has. */
+  public ModelDirectory directory() {
+    return modelId ->
+        catalog
+            .find(modelId)
+            .map(m -> new ModelDirectory.ModelInfo(m.id(), m.numClasses()))
+            .or(Optional::empty);
+  }
+
+  /** Topology settings with the catalog's models and their batch limits. */
+  public TopologySettings topology(BatchPolicy defaultPolicy, TopologyEvents events) {
+    Map<String, BatchPolicy> policies = new LinkedHashMap<>();
+    for (CatalogModel m : catalog.models()) {
+      if (m.entry().batching() != null) {
+        policies.put(m.id(), m.entry().batching());
+      }
+    }
+    TopologySettings defaults = TopologySettings.defaults(directory());
+    return new TopologySettings(
+        directory(),
+        defaultPolicy,
+        Map.copyOf(policies),
+        defaults.dedupeRetention(),
+        defaults.punctuateInterval(),
+        events);
+  }
+
+  /**
+   * The processor over {@code dataDir} (its Streams state and artifacts) with the default names;
+   * {@code customize} may adjust the settings (ids, overrides) before it is built.
+   */
+  public LetheProcessor processor(
+      String bootstrapServers,
+      Path dataDir,
+      LetheTopics topics,
+      BatchPolicy defaultPolicy,
+      TopologyEvents events,
+      WorkerListener listener,
+      UnaryOperator<LetheProcessor.Settings> customize) {
+    LetheProcessor.Settings settings =
+        customize.apply(
+            LetheProcessor.Settings.defaults(
+                bootstrapServers, dataDir, topology(defaultPolicy, events)));
+    return new LetheProcessor(settings, topics, planner, listener);
+  }
+}

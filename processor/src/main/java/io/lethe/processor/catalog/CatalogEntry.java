@@ -1,0 +1,80 @@
+package io.lethe.processor.catalog;
+
+import io.lethe.processor.engine.architecture.Architecture;
+import io.lethe.processor.engine.data.DatasetSpec;
+import io.lethe.processor.engine.verify.VerificationPolicy;
+import io.lethe.processor.topology.BatchPolicy;
+import java.util.Objects;
+
+/**
+ * One model of the catalog, as declared (validated, data not yet loaded).
+ *
+ * @param id the model id requests name
+ * @param dataset the training rows the model saw and its held-out test set
+ * @param architecture the model family with its sizes
+ * @param training how it is trained and retrained
+ * @param classMethod the method for CLASS requests
+ * @param sampleMethod the method for SAMPLES and SUBJECT requests
+ * @param escalation what happens when verification fails
+ * @param oracle also retrain exactly for every batch to report the gap to the oracle (doubles the
+ *     cost; for small models and audits)
+ * @param verification the verification policy
+ * @param batching this model's batch limits, or null for the deployment's default
+ */
+public record CatalogEntry(
+    String id,
+    DatasetSpec dataset,
+    Architecture architecture,
+    TrainingRecipe training,
+    MethodChoice classMethod,
+    MethodChoice sampleMethod,
+    Escalation escalation,
+    boolean oracle,
+    VerificationPolicy verification,
+    BatchPolicy batching) {
+
+  public CatalogEntry {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(training, "training");
+    Objects.requireNonNull(classMethod, "classMethod");
+    Objects.requireNonNull(sampleMethod, "sampleMethod");
+    Objects.requireNonNull(escalation, "escalation");
+    Objects.requireNonNull(verification, "verification");
+  }
+
+  /** This entry trained for {@code epochs} epochs (tests and demos train briefly). */
+  public CatalogEntry withEpochs(int epochs) {
+    return withTraining(new TrainingRecipe(training.config().withEpochs(epochs), training.seed()));
+  }
+
+  /** This entry with other methods for classes and samples. */
+  public CatalogEntry withMethods(MethodChoice forClasses, MethodChoice forSamples) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        forClasses,
+        forSamples,
+        escalation,
+        oracle,
+        verification,
+        batching);
+  }
+
+  public CatalogEntry withTraining(TrainingRecipe value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        value,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        verification,
+        batching);
+  }
+}

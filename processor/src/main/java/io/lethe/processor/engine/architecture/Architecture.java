@@ -1,0 +1,93 @@
+package io.lethe.processor.engine.architecture;
+
+import ai.djl.nn.Block;
+import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.data.SampleShape;
+import io.lethe.processor.engine.model.ClassifierModel;
+import io.lethe.processor.engine.model.ModelTrainer;
+import io.lethe.processor.engine.model.RandomFeatures;
+import io.lethe.processor.engine.model.TrainingConfig;
+import io.lethe.processor.engine.model.TrainingProgress;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A model family with its sizes: it builds the feature extractor ("body") of a classifier as a DJL
+ * {@link Block}, the way DJL's model zoo builds {@code Mlp extends SequentialBlock}; the engine
+ * adds the linear head. Registered by name in {@link Architectures}; nothing outside an
+ * architecture asks which kind a model is: what differs between kinds is a method here.
+ */
+public interface Architecture {
+
+  /** The registry name, e.g. {@code mlp}. */
+  String name();
+
+  /** Its sizes as settings (the keys {@link Architectures#create} takes), in a stable order. */
+  Map<String, String> settings();
+
+  /**
+   * Refuses an input it cannot take.
+   *
+   * @throws IllegalArgumentException naming the input shape and what was expected
+   */
+  void checkInput(SampleShape input);
+
+  /** This architecture with its data-dependent sizes fixed for {@code train}. */
+  default Architecture resolve(Dataset train) {
+    return this;
+  }
+
+  /** A fresh, uninitialized body for inputs of {@code input}; {@code seed} drives fixed weights. */
+  Block body(SampleShape input, long seed);
+
+  /** Width of the body's output (the input of the head). */
+  int featureDim();
+
+  /** Whether the head has a bias. */
+  default boolean headBias() {
+    return true;
+  }
+
+  /**
+   * Whether the model is trained by gradient descent with a recipe (and so can carry mnemonic codes
+   * and be a SISA ensemble).
+   */
+  default boolean gradientTrained() {
+    return true;
+  }
+
+  /** Fits a freshly initialized model to {@code train}: by default gradient training. */
+  default void fit(
+      ClassifierModel fresh,
+      Dataset train,
+      TrainingConfig recipe,
+      long seed,
+      TrainingProgress progress) {
+    ModelTrainer.fit(fresh, train, recipe, seed, progress);
+  }
+
+  /**
+   * The model exact retraining gives: {@code original}'s architecture trained on {@code retain}
+   * alone from fresh weights drawn from {@code seed}.
+   */
+  default ClassifierModel retrain(
+      ClassifierModel original, Dataset retain, TrainingConfig recipe, long seed) {
+    return ModelTrainer.train(original.spec().withoutShards(), retain, recipe, seed);
+  }
+
+  /** The fixed random feature map when the model is linear in it (MUSO's exact case). */
+  default Optional<RandomFeatures> linearFeatureMap(ClassifierModel model) {
+    return Optional.empty();
+  }
+
+  /** {@code name(k=v, ...)}, for logs and reports. */
+  default String describe() {
+    StringBuilder b = new StringBuilder(name()).append('(');
+    String sep = "";
+    for (var e : settings().entrySet()) {
+      b.append(sep).append(e.getKey()).append('=').append(e.getValue());
+      sep = ", ";
+    }
+    return b.append(')').toString();
+  }
+}

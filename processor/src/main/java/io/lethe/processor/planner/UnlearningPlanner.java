@@ -1,0 +1,293 @@
+package io.lethe.processor.planner;
+
+import io.lethe.avro.VerificationMetrics;
+import io.lethe.avro.VerificationStatus;
+import io.lethe.processor.catalog.CatalogModel;
+import io.lethe.processor.catalog.Escalation;
+import io.lethe.processor.catalog.MethodChoice;
+import io.lethe.processor.catalog.ModelCatalog;
+import io.lethe.processor.engine.data.Dataset;
+import io.lethe.processor.engine.data.SubjectIndex;
+import io.lethe.processor.engine.method.ForgetScope;
+import io.lethe.processor.engine.method.Methods;
+import io.lethe.processor.engine.method.UnlearningResult;
+import io.lethe.processor.engine.method.UnlearningTask;
+import io.lethe.processor.engine.model.ClassifierModel;
+import io.lethe.processor.engine.model.Devices;
+import io.lethe.processor.engine.model.Evaluator;
+import io.lethe.processor.engine.model.ModelTrainer;
+import io.lethe.processor.engine.verify.PolicyOutcome;
+import io.lethe.processor.engine.verify.VerificationReport;
+import io.lethe.processor.engine.verify.Verifier;
+import io.lethe.processor.worker.ForgetLedger;
+import io.lethe.processor.worker.Unlearner;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans and runs the unlearning of a batch on a catalog model: builds the forget and retain sets
+ * from the model's training rows and what its ledger already excludes, runs the model's method for
+ * the scope, verifies the result against the model's held-out test set under its policy, and
+ * escalates to exact retraining when verification fails (if the model's entry allows it).
+ *
+ * <p>Validation data for methods that tune themselves (SLUG's step size) comes from the training
+ * side, never the test set: a deterministic sample of the retain set ({@link #VALIDATION_SAMPLES}
+ * rows at most, drawn with the batch's seed).
+ */
+public final class UnlearningPlanner implements Unlearner {
+  private static final Logger log = LoggerFactory.getLogger(UnlearningPlanner.class);
+  static final String EXACT = "retrain";
+
+  /** Rows of the retain set handed to methods as validation data. */
+  static final int VALIDATION_SAMPLES = 1000;
+
+  private final ModelCatalog catalog;
+
+  public UnlearningPlanner(ModelCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  @Override
+  public List<String> modelIds() {
+    return catalog.ids();
+  }
+
+  @Override
+  public void prepareThread() {
+    Devices.prepareThread();
+  }
+
+  @Override
+  public ModelFacts facts(String modelId) {
+    CatalogModel model = catalog.require(modelId);
+    SubjectIndex subjects = model.subjects();
+    Map<String, long[]> bySubject = new LinkedHashMap<>();
+    for (String subject : subjects.subjects()) {
+      bySubject.put(subject, subjects.samplesOf(subject));
+    }
+    return new ModelFacts(modelId, model.numClasses(), bySubject);
+  }
+
+  @Override
+  public Outcome trainInitial(String modelId, Consumer<String> progress) {
+    CatalogModel model = catalog.require(modelId);
+    var recipe = model.entry().training();
+    long started = System.currentTimeMillis();
+    try (ClassifierModel trained =
+        ModelTrainer.train(
+            model.entry().architecture(),
+            model.train(),
+            recipe.config(),
+            recipe.seed(),
+            (epoch, loss, acc) ->
+                progress.accept(
+                    String.format(
+                        "%s epoch %d/%d  loss %.4f  train accuracy %.4f",
+                        modelId, epoch, recipe.config().epochs(), loss, acc)))) {
+      long millis = System.currentTimeMillis() - started;
+      double test = Evaluator.accuracy(trained, model.test());
+      double train = Evaluator.accuracy(trained, model.train());
+      VerificationMetrics metrics =
+          VerificationMetrics.newBuilder()
+              .setRetainAccuracy(train)
+              .setTestAccuracy(test)
+              .setRetainSetSize(model.train().size())
+              .setDurationMillis(millis)
+              .build();
+      // A trained version is a good base when it learned something: better than the majority class.
+      double chance = majorityShare(model.test());
+      boolean usable = test > chance;
+      return new Outcome(
+          trained.toBytes(),
+          usable ? VerificationStatus.PASSED : VerificationStatus.FAILED,
+          usable
+              ? null
+              : String.format(
+                  "test accuracy %.4f is no better than always answering the majority class (%.4f)",
+                  test, chance),
+          metrics,
+          "train",
+          Devices.describe());
+    }
+  }
+
+  /**
+   * Unlearns a batch. A batch that names both classes and samples runs as two verified steps,
+   * classes first, then the samples on the result: each is verified the way its scope must be (a
+   * class's forget set against that class's unseen test data, samples against the test set), and
+   * the version passes only if both do.
+   */
+  @Override
+  public Outcome unlearn(Job job) {
+    CatalogModel model = catalog.require(job.modelId());
+    Set<Integer> newClasses = new HashSet<>(job.batchClassLabels());
+    newClasses.removeAll(job.before().classLabels());
+    if (newClasses.isEmpty()) {
+      return step(model, job, job.currentWeights(), job.before(), job.after(), ForgetScope.SAMPLES);
+    }
+    ForgetLedger afterClasses = job.before().plus(List.of(), newClasses);
+    Outcome classes =
+        step(model, job, job.currentWeights(), job.before(), afterClasses, ForgetScope.CLASS);
+    if (classes.status() != VerificationStatus.PASSED || afterClasses.equals(job.after())) {
+      return classes;
+    }
+    Outcome samples =
+        step(model, job, classes.weights(), afterClasses, job.after(), ForgetScope.SAMPLES);
+    return new Outcome(
+        samples.weights(),
+        samples.status(),
+        samples.failureReason(),
+        samples.metrics(),
+        classes.method() + "+" + samples.method(),
+        samples.device());
+  }
+
+  /** Takes {@code weights}, which exclude {@code before}, to weights that exclude {@code after}. */
+  private Outcome step(
+      CatalogModel model,
+      Job job,
+      byte[] weights,
+      ForgetLedger before,
+      ForgetLedger after,
+      ForgetScope scope) {
+    Dataset train = model.train();
+    // Views over the model's one copy of its data: only row positions are allocated.
+    Dataset retain = train.filterIndices(i -> !excludes(after, train.id(i), train.label(i)));
+    Dataset forget =
+        train.filterIndices(
+            i ->
+                excludes(after, train.id(i), train.label(i))
+                    && !excludes(before, train.id(i), train.label(i)));
+    Set<Integer> classes = new TreeSet<>(after.classLabels());
+    classes.removeAll(before.classLabels());
+    long seed = seedOf(model, job.batchId());
+    // Test data of classes forgotten earlier is no longer the model's business.
+    Verifier verifier = new Verifier(model.test().withoutLabels(before.classLabels()), seed);
+    if (forget.isEmpty()) {
+      // Nothing this model learned from: the current weights already exclude the batch.
+      log.info("Batch {} names no new sample of {}'s training set", job.batchId(), job.modelId());
+      try (ClassifierModel current = ClassifierModel.fromBytes(weights)) {
+        VerificationMetrics metrics =
+            VerificationMetrics.newBuilder()
+                .setRetainAccuracy(Evaluator.accuracy(current, retain))
+                .setTestAccuracy(
+                    Evaluator.accuracy(current, model.test().withoutLabels(after.classLabels())))
+                .setRetainSetSize(retain.size())
+                .build();
+        return new Outcome(
+            weights, VerificationStatus.PASSED, null, metrics, "none", Devices.describe());
+      }
+    }
+    var entry = model.entry();
+    MethodChoice method = scope == ForgetScope.CLASS ? entry.classMethod() : entry.sampleMethod();
+    try (ClassifierModel current = ClassifierModel.fromBytes(weights)) {
+      UnlearningTask task =
+          new UnlearningTask(
+              current,
+              forget,
+              retain,
+              scope,
+              scope == ForgetScope.CLASS ? classes : Set.of(),
+              method.budget(),
+              // The training seed: exact retraining then reproduces the oracle, run after run.
+              entry.training().seed(),
+              entry.training().config(),
+              validationSample(retain, seed));
+      Outcome outcome = attempt(model, method.method(), task, verifier);
+      if (outcome.status() != VerificationStatus.PASSED
+          && !method.method().equals(EXACT)
+          && entry.escalation() == Escalation.RETRAIN) {
+        log.warn(
+            "{} on batch {} failed verification ({}); escalating to exact retraining",
+            method.method(),
+            job.batchId(),
+            outcome.failureReason());
+        outcome = attempt(model, EXACT, task.withBudget(MethodChoice.of(EXACT).budget()), verifier);
+      }
+      return outcome;
+    }
+  }
+
+  private static Dataset validationSample(Dataset retain, long seed) {
+    if (retain.size() <= VALIDATION_SAMPLES) {
+      return retain;
+    }
+    int[] order =
+        io.lethe.processor.engine.data.DatasetSplit.shuffledIndices(retain.size(), seed + 17);
+    int[] idx = java.util.Arrays.copyOf(order, VALIDATION_SAMPLES);
+    java.util.Arrays.sort(idx);
+    return retain.subset(idx);
+  }
+
+  private Outcome attempt(
+      CatalogModel model, String methodName, UnlearningTask task, Verifier verifier) {
+    try (UnlearningResult result = Methods.byName(methodName).unlearn(task)) {
+      ClassifierModel oracle = null;
+      Long oracleMillis = null;
+      try {
+        if (model.entry().oracle() && !methodName.equals(EXACT)) {
+          long t0 = System.currentTimeMillis();
+          UnlearningResult exact =
+              Methods.byName(EXACT).unlearn(task.withBudget(MethodChoice.of(EXACT).budget()));
+          oracle = exact.model();
+          oracleMillis = System.currentTimeMillis() - t0;
+        }
+        VerificationReport report =
+            verifier.verify(result.model(), task, result.wallTimeMillis(), oracle, oracleMillis);
+        PolicyOutcome verdict = model.entry().verification().evaluate(report);
+        return new Outcome(
+            result.model().toBytes(),
+            verdict.passed() ? VerificationStatus.PASSED : VerificationStatus.FAILED,
+            verdict.passed() ? null : verdict.reason(),
+            toMetrics(report),
+            result.method(),
+            Devices.describe());
+      } finally {
+        if (oracle != null) {
+          oracle.close();
+        }
+      }
+    }
+  }
+
+  private static VerificationMetrics toMetrics(VerificationReport r) {
+    return VerificationMetrics.newBuilder()
+        .setForgetAccuracy(r.forgetSetSize() == 0 ? null : r.forgetAccuracy())
+        .setRetainAccuracy(r.retainAccuracy())
+        .setTestAccuracy(r.testAccuracy())
+        .setMia(r.forgetSetSize() == 0 ? null : r.mia())
+        .setAvgGap(r.avgGap())
+        .setJsDivergence(r.jsDivergence())
+        .setParameterDistance(r.parameterDistance())
+        .setForgetSetSize(r.forgetSetSize())
+        .setRetainSetSize(r.retainSetSize())
+        .setDurationMillis(r.durationMillis() == null ? 0 : r.durationMillis())
+        .setSpeedup(r.speedup())
+        .build();
+  }
+
+  /** Whether a version that excludes {@code ledger} must not have learned from this sample. */
+  private static boolean excludes(ForgetLedger ledger, long sampleId, int label) {
+    return ledger.sampleIds().contains(sampleId) || ledger.classLabels().contains(label);
+  }
+
+  private static double majorityShare(Dataset data) {
+    int max = 0;
+    for (int c : data.classCounts()) {
+      max = Math.max(max, c);
+    }
+    return data.isEmpty() ? 0 : (double) max / data.size();
+  }
+
+  /** Deterministic per batch, so a re-run after a crash reproduces the same version. */
+  private static long seedOf(CatalogModel model, String batchId) {
+    return model.entry().training().seed() * 31 + batchId.hashCode();
+  }
+}
