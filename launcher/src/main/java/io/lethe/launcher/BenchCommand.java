@@ -64,7 +64,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Methods to run (default: all), e.g. retrain,famr,slug.")
   List<String> methods = new ArrayList<>();
 
-  @Option(names = "--forget-class", defaultValue = "3", description = "Class forgotten in table 1.")
+  @Option(
+      names = "--forget-class",
+      defaultValue = "-1",
+      description =
+          "Class forgotten in table 1 (default: 3 where the data has more classes, else the last).")
   int forgetClass;
 
   @Option(

@@ -6,6 +6,7 @@ import io.lethe.kafka.TopicAdmin;
 import io.lethe.kafka.TopicNames;
 import io.lethe.processor.LetheProcessor;
 import io.lethe.processor.ProcessorAssembly;
+import io.lethe.processor.catalog.BuiltinCatalog;
 import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.metrics.ProcessorMetrics;
 import io.lethe.processor.topology.BatchPolicy;
@@ -68,9 +69,9 @@ public final class ProcessorCommand implements Callable<Integer> {
       required = true,
       defaultValue = "${env:LETHE_CATALOG}",
       description =
-          "The model catalog: the models to serve, their data and settings (LETHE_CATALOG);"
-              + " see docs/catalog.md.")
-  Path catalog;
+          "The model catalog: the models to serve, their data and settings (LETHE_CATALOG); a"
+              + " file (docs/catalog.md), or builtin:mnist-10k / builtin:examples for a shipped one.")
+  String catalog;
 
   @Option(
       names = "--partitions",
@@ -125,8 +126,9 @@ public final class ProcessorCommand implements Callable<Integer> {
     LetheTopics topics =
         new LetheTopics(TopicNames.fromConfig(config), AvroSerdes.fromConfig(config));
     // The whole catalog is validated and its data loaded before anything touches Kafka.
-    ModelCatalog models = ModelCatalog.load(catalog);
-    log.info("Catalog {}: models {}", catalog, models.ids());
+    Path catalogFile = BuiltinCatalog.resolve(catalog, dataDir);
+    ModelCatalog models = ModelCatalog.load(catalogFile);
+    log.info("Catalog {}: models {}", catalogFile, models.ids());
     TopicAdmin.ensureTopics(
         bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
     ProcessorAssembly assembly = new ProcessorAssembly(models);

@@ -83,7 +83,7 @@ public final class Benchmark {
     List<BenchmarkRow> rows = new ArrayList<>();
     Verifier verifier = new Verifier(unseen, setup.seed());
 
-    int forgetClass = options.forgetClass();
+    int forgetClass = forgetClass(train.numClasses());
     if (forgetClass < 0 || forgetClass >= train.numClasses()) {
       throw new IllegalArgumentException(
           "forget class " + forgetClass + " not in [0, " + train.numClasses() + ")");
@@ -299,7 +299,7 @@ public final class Benchmark {
       List<UnlearningTask> tasks =
           List.of(
               UnlearningTask.forgetClasses(
-                      original, small, Set.of(options.forgetClass()), setup.seed())
+                      original, small, Set.of(forgetClass(small.numClasses())), setup.seed())
                   .withTrainingConfig(config),
               UnlearningTask.forgetSamples(
                       original,
@@ -405,6 +405,16 @@ public final class Benchmark {
   private void log(String format, Object... args) {
     out.println(String.format(Locale.ROOT, format, args));
     out.flush();
+  }
+
+  /**
+   * The class table 1 forgets: the option's, or by default 3 (the published tables) or the last.
+   */
+  private int forgetClass(int classes) {
+    if (options.forgetClass() != BenchmarkOptions.DEFAULT_FORGET_CLASS) {
+      return options.forgetClass();
+    }
+    return classes > 3 ? 3 : classes - 1;
   }
 
   /** Parses command-line arguments into options (see {@link #usage()}). */

@@ -19,7 +19,8 @@ import java.util.List;
  * @param architecture model of tables 1 and 2 (MLP or CNN)
  * @param outputDir where the CSV and Markdown go (null: do not write)
  * @param methods method names to run (empty: every registered method)
- * @param forgetClass the class forgotten in table 1
+ * @param forgetClass the class forgotten in table 1, or {@link #DEFAULT_FORGET_CLASS}: class 3
+ *     where the data has more than 3 classes (as the published MNIST tables), else the last
  * @param forgetFraction fraction of the training samples forgotten in table 2
  * @param epochs training epochs of the original and of the retrained oracle
  * @param sisaShards members of the SISA ensemble
@@ -42,6 +43,9 @@ public record BenchmarkOptions(
     int sisaShards,
     int linearSamples,
     boolean evaluateOnValidation) {
+
+  /** No class given: 3, or the last class of data with 3 classes or fewer. */
+  public static final int DEFAULT_FORGET_CLASS = -1;
 
   public BenchmarkOptions {
     methods = methods == null ? List.of() : List.copyOf(methods);
@@ -77,7 +81,7 @@ public record BenchmarkOptions(
         new Mlp(),
         Path.of("docs/bench"),
         List.of(),
-        3,
+        DEFAULT_FORGET_CLASS,
         0.10,
         8,
         5,

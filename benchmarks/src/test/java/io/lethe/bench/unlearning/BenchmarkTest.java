@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lethe.processor.catalog.BuiltinCatalog;
 import io.lethe.processor.engine.data.BuiltinDatasets;
 import io.lethe.processor.engine.data.Dataset;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,54 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchmarkTest {
 
   @TempDir Path dir;
+
+  /**
+   * On a catalog model the benchmark uses the model's own split, architecture, recipe and method
+   * settings: here the patient table (two classes, so the last class is forgotten by default) and
+   * the settings the catalog pins for famr.
+   */
+  @Test
+  void runsOnACatalogModelWithItsOwnDataAndSettings() throws IOException {
+    Path catalog = BuiltinCatalog.writeExamples(dir.resolve("catalog"));
+    Path out = dir.resolve("catalog-bench");
+    BenchmarkOptions options =
+        Benchmark.parse(
+            new String[] {
+              "--catalog",
+              catalog.toString(),
+              "--model",
+              BuiltinCatalog.PATIENTS_MLP,
+              "--methods",
+              "retrain,famr,finetune",
+              "--linear-samples",
+              "0",
+              "--out",
+              out.toString()
+            });
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Benchmark.Result result =
+        new Benchmark(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    String progress = log.toString(StandardCharsets.UTF_8);
+    assertTrue(progress.contains("train 456, validation 456, test 113"), progress);
+    assertTrue(progress.contains("epoch 30/30"), "the catalog's recipe: " + progress);
+    assertEquals("mlp(hidden=64,32)", result.architecture());
+    assertEquals(7L, result.seed());
+    BenchmarkRow famr =
+        result.rows().stream()
+            .filter(r -> r.table().equals("class") && r.method().equals("famr"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        result.rows().stream()
+            .filter(r -> r.table().equals("class") && r.method().equals("retrain"))
+            .findFirst()
+            .orElseThrow()
+            .report()
+            .forgetSetSize(),
+        famr.report().forgetSetSize());
+    assertTrue(famr.report().forgetAccuracy() <= 0.01, famr.toString());
+    assertTrue(Files.readString(out.resolve("results.md")).contains("model patients-mlp"));
+  }
 
   @Test
   void runsOnAnyIdxDatasetAndWritesCsvAndMarkdown() throws IOException {

@@ -54,8 +54,35 @@ public final class BuiltinCatalog {
     return write("examples.yaml", EXAMPLES, dir);
   }
 
+  /** The prefix that names a shipped catalog instead of a file: {@code builtin:mnist-10k}. */
+  public static final String PREFIX = "builtin:";
+
+  /**
+   * The catalog file {@code location} names: a path, or {@code builtin:mnist-10k} / {@code
+   * builtin:examples}, which are written under {@code workDir} first (and loaded like any file).
+   */
+  public static Path resolve(String location, Path workDir) {
+    if (!location.startsWith(PREFIX)) {
+      return Path.of(location);
+    }
+    String name = location.substring(PREFIX.length());
+    return switch (name) {
+      case "mnist-10k" -> writeTo(workDir.resolve("catalog-mnist-10k"));
+      case "examples" -> writeExamples(workDir.resolve("catalog-examples"));
+      default ->
+          throw new IllegalArgumentException(
+              "no shipped catalog '" + name + "'; there are builtin:mnist-10k, builtin:examples");
+    };
+  }
+
+  /** Writes the example catalog under {@code dir} and loads it. */
+  public static ModelCatalog loadExamples(Path dir) {
+    return ModelCatalog.load(writeExamples(dir));
+  }
+
   private static Path write(String catalog, Map<String, List<String>> data, Path dir) {
     try {
+      Files.createDirectories(dir);
       copy("/catalogs/" + catalog, dir.resolve("catalog.yaml"));
       for (var folder : data.entrySet()) {
         Files.createDirectories(dir.resolve(folder.getKey()));

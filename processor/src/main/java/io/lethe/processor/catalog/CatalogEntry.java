@@ -64,6 +64,20 @@ public record CatalogEntry(
         batching);
   }
 
+  public CatalogEntry withEscalation(Escalation value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        value,
+        oracle,
+        verification,
+        batching);
+  }
+
   public CatalogEntry withTraining(TrainingRecipe value) {
     return new CatalogEntry(
         id,

@@ -15,6 +15,7 @@ import io.lethe.processor.engine.method.UnlearningTask;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.engine.model.Evaluator;
+import io.lethe.processor.engine.model.ModelSpec;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.verify.PolicyOutcome;
 import io.lethe.processor.engine.verify.VerificationReport;
@@ -80,9 +81,13 @@ public final class UnlearningPlanner implements Unlearner {
     CatalogModel model = catalog.require(modelId);
     var recipe = model.entry().training();
     long started = System.currentTimeMillis();
+    ModelSpec spec =
+        ModelTrainer.specFor(
+                model.entry().architecture(), model.train(), recipe.config(), recipe.seed())
+            .withInputStandardization(model.data().standardization());
     try (ClassifierModel trained =
         ModelTrainer.train(
-            model.entry().architecture(),
+            spec,
             model.train(),
             recipe.config(),
             recipe.seed(),

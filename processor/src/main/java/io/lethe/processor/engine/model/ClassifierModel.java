@@ -15,6 +15,7 @@ import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Architectures;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.SampleShape;
+import io.lethe.processor.engine.data.Standardization;
 import io.lethe.processor.engine.model.Networks.ClassifierNet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -146,8 +147,32 @@ public final class ClassifierModel implements AutoCloseable {
     Long mnemonicSeed = in.readBoolean() ? in.readLong() : null;
     float mnemonicNoise = in.readFloat();
     int shards = in.readInt();
+    Standardization standardization = null;
+    if (in.readBoolean()) {
+      float[] mean = readFloats(in, dims);
+      float[] std = readFloats(in, dims);
+      standardization = new Standardization(mean, std);
+    }
     return new ModelSpec(
-        architecture, SampleShape.of(dims), numClasses, mnemonicSeed, mnemonicNoise, shards);
+        architecture,
+        SampleShape.of(dims),
+        numClasses,
+        mnemonicSeed,
+        mnemonicNoise,
+        shards,
+        standardization);
+  }
+
+  private static float[] readFloats(DataInputStream in, int[] dims) throws IOException {
+    int n = in.readInt();
+    if (n != SampleShape.of(dims).size()) {
+      throw new IllegalArgumentException("malformed model bytes: " + n + " statistics");
+    }
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = in.readFloat();
+    }
+    return v;
   }
 
   /** The deterministic serialized form: header, initial head weights, DJL parameters. */
@@ -176,6 +201,16 @@ public final class ClassifierModel implements AutoCloseable {
       }
       out.writeFloat(spec.mnemonicNoise());
       out.writeInt(spec.shards());
+      Standardization standardization = spec.inputStandardization();
+      out.writeBoolean(standardization != null);
+      if (standardization != null) {
+        for (float[] values : new float[][] {standardization.mean(), standardization.std()}) {
+          out.writeInt(values.length);
+          for (float v : values) {
+            out.writeFloat(v);
+          }
+        }
+      }
       out.writeInt(initialHead.length);
       for (float v : initialHead) {
         out.writeFloat(v);
@@ -297,6 +332,42 @@ public final class ClassifierModel implements AutoCloseable {
   /** The fixed random feature map when the model is linear in it (MUSO's exact case). */
   public java.util.Optional<RandomFeatures> linearFeatureMap() {
     return spec.architecture().linearFeatureMap(this);
+  }
+
+  /** The logit a removed class gets: its probability underflows to 0, losses stay finite. */
+  static final float REMOVED_CLASS_LOGIT = -1e4f;
+
+  /**
+   * Takes {@code classes} out of the output space: their head rows become 0 and their bias {@link
+   * #REMOVED_CLASS_LOGIT}, so the model never predicts them. A model retrained without any example
+   * of a class still gives it some probability on inputs that look like it (measured: 26 % of a
+   * forgotten class's rows on a two-class table); removing it is what "forget the class" means. A
+   * head without a bias (random-features linear, whose closed-form retraining MUSO must match
+   * exactly) is left as it is.
+   *
+   * @return whether the classes were removed
+   */
+  public boolean removeClasses(java.util.Set<Integer> classes) {
+    checkOpen();
+    if (!spec.architecture().headBias()) {
+      return false;
+    }
+    for (var member : members()) {
+      NDArray w = member.headWeight().getArray();
+      float[] weights = w.toFloatArray();
+      int features = weights.length / spec.numClasses();
+      for (int c : classes) {
+        java.util.Arrays.fill(weights, c * features, (c + 1) * features, 0f);
+      }
+      w.set(FloatBuffer.wrap(weights));
+      NDArray bias = member.head().getParameters().get("bias").getArray();
+      float[] b = bias.toFloatArray();
+      for (int c : classes) {
+        b[c] = REMOVED_CLASS_LOGIT;
+      }
+      bias.set(FloatBuffer.wrap(b));
+    }
+    return true;
   }
 
   /** The head weights (classes x features), row-major. */

@@ -2,6 +2,7 @@ package io.lethe.processor.engine.model;
 
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.data.SampleShape;
+import io.lethe.processor.engine.data.Standardization;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,9 @@ import java.util.Objects;
  *     when it was trained without them
  * @param mnemonicNoise standard deviation of the noise added to codes in training
  * @param shards number of independently trained members (SISA ensemble); 1 for a single network
+ * @param inputStandardization the statistics the inputs were standardized with before the model saw
+ *     them ({@code (x - mean) / std} per feature), or {@code null}; kept with the weights so that
+ *     whoever serves the model feeds it what it was trained on
  */
 public record ModelSpec(
     Architecture architecture,
@@ -21,7 +25,8 @@ public record ModelSpec(
     int numClasses,
     Long mnemonicSeed,
     float mnemonicNoise,
-    int shards) {
+    int shards,
+    Standardization inputStandardization) {
 
   public ModelSpec {
     Objects.requireNonNull(architecture, "architecture");
@@ -33,6 +38,30 @@ public record ModelSpec(
       throw new IllegalArgumentException("shards must be >= 1, got " + shards);
     }
     architecture.checkInput(inputShape);
+    if (inputStandardization != null && inputStandardization.size() != inputShape.size()) {
+      throw new IllegalArgumentException(
+          "standardization of "
+              + inputStandardization.size()
+              + " features for samples of shape "
+              + inputShape);
+    }
+  }
+
+  /** A spec without input standardization. */
+  public ModelSpec(
+      Architecture architecture,
+      SampleShape inputShape,
+      int numClasses,
+      Long mnemonicSeed,
+      float mnemonicNoise,
+      int shards) {
+    this(architecture, inputShape, numClasses, mnemonicSeed, mnemonicNoise, shards, null);
+  }
+
+  /** This spec recording the standardization its inputs get. */
+  public ModelSpec withInputStandardization(Standardization value) {
+    return new ModelSpec(
+        architecture, inputShape, numClasses, mnemonicSeed, mnemonicNoise, shards, value);
   }
 
   /** Width of the penultimate features (the input of the linear head). */
@@ -42,7 +71,14 @@ public record ModelSpec(
 
   /** This spec with another number of shards. */
   public ModelSpec withShards(int value) {
-    return new ModelSpec(architecture, inputShape, numClasses, mnemonicSeed, mnemonicNoise, value);
+    return new ModelSpec(
+        architecture,
+        inputShape,
+        numClasses,
+        mnemonicSeed,
+        mnemonicNoise,
+        value,
+        inputStandardization);
   }
 
   /** This spec as a single network. */

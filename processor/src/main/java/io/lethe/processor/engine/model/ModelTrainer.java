@@ -44,7 +44,8 @@ public final class ModelTrainer {
     return train(spec, train, recipe, seed, TrainingProgress.NONE);
   }
 
-  private static ClassifierModel train(
+  /** Trains a new model of {@code spec} (a single network) on {@code train}. */
+  public static ClassifierModel train(
       ModelSpec spec, Dataset train, TrainingConfig recipe, long seed, TrainingProgress progress) {
     ClassifierModel model = ClassifierModel.create(spec, seed);
     try {

@@ -13,8 +13,9 @@ import java.util.List;
  *       model's forget accuracy is about its test accuracy, so a forgotten sample should not score
  *       better than unseen ones beyond what the forget set's size can tell)
  *   <li>{@code mia}: |MIA - 0.5| &le; {@code miaTolerance} + 3 standard errors of a balanced attack
- *       on the forget set's size (for a handful of samples no attack can tell, and the check says
- *       so instead of failing an exact retrain on noise)
+ *       on the samples it had (the smaller of the forget set and the unseen set: for a class, that
+ *       class's test rows, which a small table has few of); for a handful of samples no attack can
+ *       tell, and the check says so instead of failing an exact retrain on noise
  *   <li>{@code retain-accuracy}: RA &ge; original RA - {@code maxRetainDrop} (when the original's
  *       RA is known) and RA &ge; {@code minRetainAccuracy}
  *   <li>{@code avg-gap}: Avg Gap &le; {@code maxAvgGap} (only when an oracle was measured and the
@@ -101,10 +102,7 @@ public record VerificationPolicy(
           details);
     }
     if (!Double.isNaN(r.mia())) {
-      double noise =
-          r.scope() == ForgetScope.CLASS
-              ? 0
-              : Z * Math.sqrt(0.25 / (2.0 * Math.max(1, r.forgetSetSize())));
+      double noise = Z * Math.sqrt(0.25 / (2.0 * Math.max(1, r.miaSamples())));
       check(
           "mia",
           Math.abs(r.mia() - 0.5) <= miaTolerance + noise,

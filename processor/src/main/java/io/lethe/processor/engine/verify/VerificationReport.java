@@ -21,6 +21,8 @@ import io.lethe.processor.engine.method.ForgetScope;
  * @param forgetSetSize number of forget samples
  * @param retainSetSize number of retain samples
  * @param originalRetainAccuracy retain accuracy of the model before unlearning, or null
+ * @param miaSamples samples per side of the membership attack (the smaller of the forget set and
+ *     the unseen set it is compared with): what its accuracy's sampling error depends on
  */
 public record VerificationReport(
     ForgetScope scope,
@@ -35,4 +37,38 @@ public record VerificationReport(
     Double speedup,
     int forgetSetSize,
     int retainSetSize,
-    Double originalRetainAccuracy) {}
+    Double originalRetainAccuracy,
+    int miaSamples) {
+
+  /** A report whose attack used the whole forget set (as many unseen samples as forgotten). */
+  public VerificationReport(
+      ForgetScope scope,
+      double forgetAccuracy,
+      double retainAccuracy,
+      double testAccuracy,
+      double mia,
+      Double avgGap,
+      Double jsDivergence,
+      Double parameterDistance,
+      Long durationMillis,
+      Double speedup,
+      int forgetSetSize,
+      int retainSetSize,
+      Double originalRetainAccuracy) {
+    this(
+        scope,
+        forgetAccuracy,
+        retainAccuracy,
+        testAccuracy,
+        mia,
+        avgGap,
+        jsDivergence,
+        parameterDistance,
+        durationMillis,
+        speedup,
+        forgetSetSize,
+        retainSetSize,
+        originalRetainAccuracy,
+        forgetSetSize);
+  }
+}

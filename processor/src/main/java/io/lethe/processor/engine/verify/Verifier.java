@@ -45,12 +45,20 @@ public final class Verifier {
     Evaluation t = Evaluator.evaluate(model, testRemaining);
     Evaluation u = testUnseen == testRemaining ? t : Evaluator.evaluate(model, testUnseen);
     double mia = MembershipInference.attack(f, u, seed);
-    return new Metrics(f, r.accuracy(), t.accuracy(), mia);
+    return new Metrics(f, r.accuracy(), t.accuracy(), mia, Math.min(f.size(), u.size()));
   }
 
-  /** Metrics of one model, plus its forget-set outputs for divergence computations. */
+  /**
+   * Metrics of one model, plus its forget-set outputs for divergence computations.
+   *
+   * @param miaSamples samples per side the attack was balanced to
+   */
   public record Metrics(
-      Evaluation forgetEvaluation, double retainAccuracy, double testAccuracy, double mia) {
+      Evaluation forgetEvaluation,
+      double retainAccuracy,
+      double testAccuracy,
+      double mia,
+      int miaSamples) {
     public double forgetAccuracy() {
       return forgetEvaluation.accuracy();
     }
@@ -126,7 +134,8 @@ public final class Verifier {
         speedup,
         task.forget().size(),
         task.retain().size(),
-        originalRetainAccuracy);
+        originalRetainAccuracy,
+        mine.miaSamples());
   }
 
   /** Mean absolute difference of paired metrics (NaN entries are skipped). */

@@ -12,6 +12,7 @@ import io.lethe.processor.engine.architecture.Mlp;
 import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.SampleShape;
+import io.lethe.processor.engine.data.Standardization;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,27 @@ class ModelTrainerTest {
         ModelTrainer.train(new Cnn(), small, EngineFixtures.quickConfig().withEpochs(2), 1)) {
       assertEquals(SampleShape.of(1, 14, 14), cnn.inputShape());
       assertTrue(Evaluator.accuracy(cnn, small) > 0.3, "CNN did not learn at all");
+    }
+  }
+
+  @Test
+  void theInputStandardizationTravelsWithTheWeights() {
+    Dataset train = EngineFixtures.smallTrain(200);
+    Standardization stats = Standardization.fit(train);
+    ModelSpec spec =
+        ModelTrainer.specFor(new Mlp(), train, EngineFixtures.quickConfig(), 3)
+            .withInputStandardization(stats);
+    try (ClassifierModel model =
+            ModelTrainer.train(spec, train, EngineFixtures.quickConfig().withEpochs(1), 3);
+        ClassifierModel loaded = ClassifierModel.fromBytes(model.toBytes())) {
+      Standardization back = loaded.spec().inputStandardization();
+      assertArrayEquals(stats.mean(), back.mean());
+      assertArrayEquals(stats.std(), back.std());
+      assertEquals(model.sha256(), loaded.sha256());
+    }
+    try (ClassifierModel plain = EngineFixtures.quickMlp(train);
+        ClassifierModel loaded = ClassifierModel.fromBytes(plain.toBytes())) {
+      assertEquals(null, loaded.spec().inputStandardization());
     }
   }
 
