@@ -11,13 +11,18 @@ import io.apicurio.registry.serde.kafka.config.KafkaSerdeConfig;
 import io.apicurio.registry.serde.strategy.TopicIdStrategy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -41,21 +46,30 @@ public final class AvroSerdes {
 
   private final SerializationMode mode;
   private final String registryUrl;
+  private final AvroLimits limits;
 
   public AvroSerdes(SerializationMode mode, String registryUrl) {
+    this(mode, registryUrl, AvroLimits.DEFAULT);
+  }
+
+  public AvroSerdes(SerializationMode mode, String registryUrl, AvroLimits limits) {
     if (mode == SerializationMode.REGISTRY && (registryUrl == null || registryUrl.isBlank())) {
       throw new IllegalArgumentException(
           "serialization mode REGISTRY needs " + REGISTRY_URL + " to be set");
     }
     this.mode = mode;
     this.registryUrl = registryUrl;
+    this.limits = limits;
   }
 
   public static AvroSerdes embedded() {
     return new AvroSerdes(SerializationMode.EMBEDDED, null);
   }
 
-  /** Reads {@link #MODE} and {@link #REGISTRY_URL}; a registry URL alone implies REGISTRY. */
+  /**
+   * Reads {@link #MODE}, {@link #REGISTRY_URL} and the {@link AvroLimits} settings; a registry URL
+   * alone implies REGISTRY.
+   */
   public static AvroSerdes fromConfig(Map<String, ?> config) {
     Object url = config.get(REGISTRY_URL);
     Object mode = config.get(MODE);
@@ -63,23 +77,32 @@ public final class AvroSerdes {
         mode != null
             ? SerializationMode.valueOf(mode.toString().trim().toUpperCase(java.util.Locale.ROOT))
             : url != null ? SerializationMode.REGISTRY : SerializationMode.EMBEDDED;
-    return new AvroSerdes(chosen, url == null ? null : url.toString());
+    return new AvroSerdes(
+        chosen, url == null ? null : url.toString(), AvroLimits.fromConfig(config));
   }
 
   public SerializationMode mode() {
     return mode;
   }
 
+  /** The caps every decoder of this factory checks before allocating. */
+  public AvroLimits limits() {
+    return limits;
+  }
+
   /** A value serde for a generated Avro class. */
   public <T extends SpecificRecord> Serde<T> serde(Class<T> type) {
     return switch (mode) {
-      case EMBEDDED -> new SingleObjectSerde<>(type);
+      case EMBEDDED -> new SingleObjectSerde<>(type, limits);
       case REGISTRY -> registrySerde(type);
     };
   }
 
   private <T extends SpecificRecord> Serde<T> registrySerde(Class<T> type) {
     Map<String, Object> config = registryConfig(registryUrl);
+    config.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, BoundedDatumProvider.class.getName());
+    config.put(AvroLimits.MAX_COLLECTION_ITEMS, limits.maxCollectionItems());
+    config.put(AvroLimits.MAX_STRING_BYTES, limits.maxStringBytes());
     AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
     AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
     serializer.configure(config, false);
@@ -181,6 +204,10 @@ public final class AvroSerdes {
       try {
         value = deserializer.deserialize(topic, data);
       } catch (RuntimeException e) {
+        AvroLimitException limit = limitCause(e);
+        if (limit != null) {
+          throw limit;
+        }
         throw new SerializationException(
             "cannot decode a "
                 + type.getSimpleName()
@@ -202,6 +229,15 @@ public final class AvroSerdes {
                 + type.getName());
       }
       return type.cast(value);
+    }
+
+    private static AvroLimitException limitCause(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof AvroLimitException limit) {
+          return limit;
+        }
+      }
+      return null;
     }
 
     @Override
@@ -231,16 +267,30 @@ public final class AvroSerdes {
   static final class SingleObjectSerde<T extends SpecificRecord>
       implements Serde<T>, Serializer<T>, Deserializer<T> {
     private final Class<T> type;
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
 
-    SingleObjectSerde(Class<T> type) {
+    /** Single-object encoding's marker (C3 01), then the schema's 8-byte fingerprint. */
+    private static final int HEADER_SIZE = 10;
+
+    private final BinaryMessageEncoder<T> encoder;
+    private final SpecificDatumReader<T> reader;
+    private final byte[] header;
+    private final AvroLimits limits;
+
+    SingleObjectSerde(Class<T> type, AvroLimits limits) {
       SpecificData model = SpecificData.getForClass(type);
       Schema schema = model.getSchema(type);
       this.type = type;
+      this.limits = limits;
       // No copy inside Avro: its buffer is per thread and reused, and serialize copies it out once.
       this.encoder = new BinaryMessageEncoder<>(model, schema, false);
-      this.decoder = new BinaryMessageDecoder<>(model, schema);
+      this.reader = new SpecificDatumReader<>(schema, schema, model);
+      this.header =
+          ByteBuffer.allocate(HEADER_SIZE)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .put((byte) 0xC3)
+              .put((byte) 0x01)
+              .putLong(SchemaNormalization.parsingFingerprint64(schema))
+              .array();
     }
 
     @Override
@@ -263,9 +313,24 @@ public final class AvroSerdes {
       if (data == null) {
         return null;
       }
+      if (data.length < HEADER_SIZE
+          || !Arrays.equals(data, 0, HEADER_SIZE, header, 0, HEADER_SIZE)) {
+        throw new SerializationException(
+            "not a "
+                + type.getSimpleName()
+                + " in Avro single-object encoding: "
+                + (data.length < 2 || data[0] != header[0] || data[1] != header[1]
+                    ? "no single-object marker"
+                    : "written with another schema (fingerprint differs)"));
+      }
       try {
-        return decoder.decode(data);
-      } catch (IOException | AvroRuntimeException e) {
+        // Our own decoding rather than BinaryMessageDecoder's: every length is bounded first.
+        BinaryDecoder binary =
+            DecoderFactory.get().binaryDecoder(data, HEADER_SIZE, data.length - HEADER_SIZE, null);
+        return reader.read(null, new BoundedDecoder(binary, limits));
+      } catch (AvroLimitException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
         throw new SerializationException(
             "not a " + type.getSimpleName() + " in Avro single-object encoding: " + e.getMessage(),
             e);

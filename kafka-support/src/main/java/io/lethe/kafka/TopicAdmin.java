@@ -19,6 +19,16 @@ public final class TopicAdmin {
    */
   public static void ensureTopics(
       String bootstrapServers, TopicNames names, int partitions, short replication) {
+    ensureTopics(bootstrapServers, Map.of(), names, partitions, replication);
+  }
+
+  /** As above, with extra Kafka client settings (security protocol, SASL, SSL, ...). */
+  public static void ensureTopics(
+      String bootstrapServers,
+      Map<String, ?> clientConfig,
+      TopicNames names,
+      int partitions,
+      short replication) {
     List<NewTopic> topics = new ArrayList<>();
     for (String name : names.all()) {
       NewTopic topic = new NewTopic(name, partitions, replication);
@@ -28,7 +38,9 @@ public final class TopicAdmin {
       }
       topics.add(topic);
     }
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.put("bootstrap.servers", bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
       for (NewTopic topic : topics) {
         try {
           admin.createTopics(List.of(topic)).all().get();

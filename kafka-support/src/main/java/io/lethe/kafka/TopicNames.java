@@ -25,6 +25,16 @@ public record TopicNames(
           "lethe.model-versions",
           "lethe.request-receipts");
 
+  /** The settings {@link #fromConfig} reads: {@code lethe.topic.deletion-requests} and friends. */
+  public static final List<String> SETTING_KEYS =
+      List.of(
+          "lethe.topic.deletion-requests",
+          "lethe.topic.dead-letter",
+          "lethe.topic.training-lineage",
+          "lethe.topic.unlearning-batches",
+          "lethe.topic.model-versions",
+          "lethe.topic.request-receipts");
+
   /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
   public static TopicNames fromConfig(Map<String, ?> config) {
     return new TopicNames(

@@ -2,6 +2,7 @@ package io.lethe.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -19,17 +20,18 @@ public final class TopicReader<K, V> implements AutoCloseable {
   private final List<ConsumerRecord<K, V>> seen = new ArrayList<>();
 
   public TopicReader(String bootstrapServers, Topic<K, V> topic) {
+    this(bootstrapServers, Map.of(), topic);
+  }
+
+  /** With extra Kafka client settings (security protocol, SASL, SSL, ...). */
+  public TopicReader(String bootstrapServers, Map<String, ?> clientConfig, Topic<K, V> topic) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer());
+            config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     List<TopicPartition> partitions =
         consumer.partitionsFor(topic.name()).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))

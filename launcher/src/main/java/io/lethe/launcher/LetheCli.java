@@ -1,5 +1,7 @@
 package io.lethe.launcher;
 
+import io.lethe.kafka.Durations;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +23,11 @@ public final class LetheCli {
 
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    System.exit(new CommandLine(new LetheCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with one parser for every duration option ({@code 10s} or ISO-8601). */
+  static CommandLine commandLine() {
+    return new CommandLine(new LetheCli()).registerConverter(Duration.class, Durations::parse);
   }
 }

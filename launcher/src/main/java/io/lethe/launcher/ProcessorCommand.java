@@ -12,13 +12,13 @@ import io.lethe.processor.metrics.ProcessorMetrics;
 import io.lethe.processor.topology.BatchPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The processor service alone (topology + worker + /metrics), against an existing Kafka. */
@@ -115,9 +115,11 @@ public final class ProcessorCommand implements Callable<Integer> {
           "Stable transactional id of this worker (LETHE_WORKER_ID). Default: ${DEFAULT-VALUE}.")
   String workerId;
 
+  @Mixin ProcessorOptions options;
+
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> config = new HashMap<>();
+    Map<String, Object> config = options.checkedConfig();
     if (schemaRegistryUrl != null && !schemaRegistryUrl.isBlank()) {
       config.put(AvroSerdes.REGISTRY_URL, schemaRegistryUrl);
     }
@@ -127,7 +129,8 @@ public final class ProcessorCommand implements Callable<Integer> {
     Path catalogFile = BuiltinCatalog.resolve(catalog, dataDir);
     ModelCatalog models = ModelCatalog.load(catalogFile);
     log.info("Catalog {}: models {}", catalogFile, models.ids());
-    TopicAdmin.ensureTopics(bootstrapServers, topics.names, partitions, replication);
+    TopicAdmin.ensureTopics(
+        bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
     ProcessorAssembly assembly = new ProcessorAssembly(models);
     try (ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =
@@ -138,10 +141,10 @@ public final class ProcessorCommand implements Callable<Integer> {
                 new BatchPolicy(batchMaxRequests, batchMaxAge, deadlineMargin),
                 metrics.bridge(),
                 metrics.bridge(),
-                s -> s.withWorkerId(workerId).withArtifactDir(artifactDir))) {
+                s -> options.apply(s.withWorkerId(workerId).withArtifactDir(artifactDir)))) {
       processor.start(Duration.ofMinutes(5), log::info);
-      metrics.serve(processor, assembly.modelIds(), metricsPort);
-      log.info("Processor running; metrics on :{}/metrics", metrics.port());
+      metrics.serve(processor, assembly.modelIds(), options.metricsAddress(metricsPort));
+      log.info("Processor running; metrics on {}:{}/metrics", options.metricsHost, metrics.port());
       awaitShutdown();
     }
     return 0;

@@ -21,8 +21,11 @@ public final class LetheProcessor implements AutoCloseable {
 
   /**
    * @param applicationId Kafka Streams application id (also the prefix of its internal topics)
-   * @param workerId this worker's transactional id; keep it stable across restarts so a restarted
-   *     worker fences its predecessor and aborts its open transaction
+   * @param workerId this worker's transactional id, unique per instance ({@link #transactionalId});
+   *     keep it stable across restarts so a restarted worker fences its predecessor and aborts its
+   *     open transaction
+   * @param kafkaClient Kafka client settings (security protocol, SASL, SSL, ...) given to every
+   *     client of the processor: the topology's, the worker's, onboarding's and the admin's
    */
   public record Settings(
       String bootstrapServers,
@@ -32,19 +35,47 @@ public final class LetheProcessor implements AutoCloseable {
       Path stateDir,
       Path artifactDir,
       TopologySettings topology,
-      Map<String, Object> streamsOverrides) {
+      Map<String, Object> streamsOverrides,
+      Map<String, Object> kafkaClient) {
 
-    public static Settings defaults(
-        String bootstrapServers, Path dataDir, TopologySettings topology) {
+    /** Without extra Kafka client settings. */
+    public Settings(
+        String bootstrapServers,
+        String applicationId,
+        String workerGroupId,
+        String workerId,
+        Path stateDir,
+        Path artifactDir,
+        TopologySettings topology,
+        Map<String, Object> streamsOverrides) {
+      this(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          topology,
+          streamsOverrides,
+          Map.of());
+    }
+
+    /** The worker's transactional id for the instance {@code instanceId}. */
+    public static String transactionalId(String instanceId) {
+      return "lethe-worker-" + instanceId;
+    }
+
+    public Settings withKafkaClient(Map<String, Object> value) {
       return new Settings(
           bootstrapServers,
-          "lethe-processor",
-          "lethe-unlearning-worker",
-          "lethe-worker-0",
-          dataDir.resolve("streams"),
-          dataDir.resolve("artifacts"),
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
           topology,
-          Map.of());
+          streamsOverrides,
+          Map.copyOf(value));
     }
 
     public Settings withWorkerId(String value) {
@@ -56,7 +87,34 @@ public final class LetheProcessor implements AutoCloseable {
           stateDir,
           artifactDir,
           topology,
-          streamsOverrides);
+          streamsOverrides,
+          kafkaClient);
+    }
+
+    public Settings withTopology(TopologySettings value) {
+      return new Settings(
+          bootstrapServers,
+          applicationId,
+          workerGroupId,
+          workerId,
+          stateDir,
+          artifactDir,
+          value,
+          streamsOverrides,
+          kafkaClient);
+    }
+
+    public static Settings defaults(
+        String bootstrapServers, Path dataDir, TopologySettings topology) {
+      return new Settings(
+          bootstrapServers,
+          "lethe-processor",
+          "lethe-unlearning-worker",
+          transactionalId("0"),
+          dataDir.resolve("streams"),
+          dataDir.resolve("artifacts"),
+          topology,
+          Map.of());
     }
 
     /** These settings with artifacts in {@code value}; {@code null} keeps the default. */
@@ -71,7 +129,8 @@ public final class LetheProcessor implements AutoCloseable {
               stateDir,
               value,
               topology,
-              streamsOverrides);
+              streamsOverrides,
+              kafkaClient);
     }
 
     public Settings withStreamsOverrides(Map<String, Object> value) {
@@ -83,7 +142,8 @@ public final class LetheProcessor implements AutoCloseable {
           stateDir,
           artifactDir,
           topology,
-          value);
+          value,
+          kafkaClient);
     }
   }
 
@@ -107,11 +167,14 @@ public final class LetheProcessor implements AutoCloseable {
             settings.stateDir(),
             topics,
             settings.topology(),
-            settings.streamsOverrides());
+            streamsConfig(settings));
     this.worker =
         new UnlearningWorker(
             new UnlearningWorker.Settings(
-                settings.bootstrapServers(), settings.workerGroupId(), settings.workerId()),
+                settings.bootstrapServers(),
+                settings.workerGroupId(),
+                settings.workerId(),
+                settings.kafkaClient()),
             topics,
             unlearner,
             artifacts,
@@ -125,6 +188,7 @@ public final class LetheProcessor implements AutoCloseable {
   public void start(Duration timeout, Consumer<String> progress) {
     Onboarding.ensureInitialVersions(
         settings.bootstrapServers(),
+        settings.kafkaClient(),
         topics,
         unlearner,
         artifacts,
@@ -132,6 +196,13 @@ public final class LetheProcessor implements AutoCloseable {
         progress);
     streams.start(timeout);
     worker.start();
+  }
+
+  /** The client settings apply to all of Streams' clients; the explicit overrides win. */
+  private static Map<String, Object> streamsConfig(Settings settings) {
+    Map<String, Object> config = new java.util.HashMap<>(settings.kafkaClient());
+    config.putAll(settings.streamsOverrides());
+    return config;
   }
 
   /** The topology's Kafka Streams instance (for metrics binders). */

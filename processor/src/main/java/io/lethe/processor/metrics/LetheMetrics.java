@@ -1,5 +1,6 @@
 package io.lethe.processor.metrics;
 
+import io.lethe.processor.topology.RejectionKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -25,7 +26,7 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>{@code lethe_requests_received_total}, {@code lethe_requests_duplicate_total}, {@code
- *       lethe_requests_rejected_total{reason}}
+ *       lethe_requests_rejected_total{reason}} (the reason label is the {@link RejectionKind})
  *   <li>{@code lethe_pending_requests{model}}, {@code
  *       lethe_oldest_pending_request_age_seconds{model}}, {@code
  *       lethe_pending_deadline_remaining_seconds{model}}, {@code lethe_deadline_breaches_total}
@@ -59,45 +60,6 @@ public final class LetheMetrics {
   static final String VERSIONS_PUBLISHED = "lethe.model.versions.published";
   static final String DEVICE_MEMORY_USED = "lethe.device.memory.used";
 
-  /** The fixed vocabulary of {@code lethe_requests_rejected_total}'s {@code reason} label. */
-  public enum RejectionReason {
-    MALFORMED,
-    INVALID,
-    UNKNOWN_MODEL,
-    UNKNOWN_SUBJECT;
-
-    public String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * Maps a label of this vocabulary, or the free-text reason the topology writes into a REJECTED
-     * receipt or a dead letter, onto the vocabulary. Anything unrecognised is {@link #INVALID}.
-     */
-    public static RejectionReason classify(String reason) {
-      if (reason == null || reason.isBlank()) {
-        return INVALID;
-      }
-      String r = reason.strip().toLowerCase(Locale.ROOT);
-      for (RejectionReason known : values()) {
-        if (r.equals(known.label())) {
-          return known;
-        }
-      }
-      if (r.contains("malformed") || r.contains("deserializ") || r.contains("empty record")) {
-        return MALFORMED;
-      }
-      if (r.contains("unknown model")) {
-        return UNKNOWN_MODEL;
-      }
-      if (r.contains("subject")
-          && (r.contains("no training lineage") || r.contains("has no samples"))) {
-        return UNKNOWN_SUBJECT;
-      }
-      return INVALID;
-    }
-  }
-
   /** The values of {@code lethe_verification_outcomes_total}'s {@code status} label. */
   static final List<String> VERIFICATION_STATUSES =
       List.of("passed", "failed", "not_verified", "unknown");
@@ -112,7 +74,7 @@ public final class LetheMetrics {
   private final Clock clock;
   private final Counter received;
   private final Counter duplicate;
-  private final Map<RejectionReason, Counter> rejected = new ConcurrentHashMap<>();
+  private final Map<RejectionKind, Counter> rejected = new ConcurrentHashMap<>();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Map<String, Quality> quality = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> deviceMemory = new ConcurrentHashMap<>();
@@ -133,13 +95,13 @@ public final class LetheMetrics {
         Counter.builder(REQUESTS_DUPLICATE)
             .description("Deletion requests whose id was already accepted (not applied again)")
             .register(registry);
-    // Every reason is there from the start, at 0, so that rate() and the alerts see the first one.
-    for (RejectionReason reason : RejectionReason.values()) {
+    // Every kind is there from the start, at 0, so that rate() and the alerts see the first one.
+    for (RejectionKind kind : RejectionKind.values()) {
       rejected.put(
-          reason,
+          kind,
           Counter.builder(REQUESTS_REJECTED)
-              .description("Deletion requests rejected and sent to the dead-letter topic")
-              .tag("reason", reason.label())
+              .description("Deletion requests rejected and sent to the dead-letter topic, by kind")
+              .tag("reason", kind.label())
               .register(registry));
     }
   }
@@ -165,12 +127,9 @@ public final class LetheMetrics {
     duplicate.increment();
   }
 
-  /**
-   * Counts a rejected request. {@code reason} is a label of {@link RejectionReason} or the free
-   * text the topology wrote; it is classified, never used verbatim as a label.
-   */
-  public void requestRejected(String reason) {
-    rejected.get(RejectionReason.classify(reason)).increment();
+  /** Counts a rejected request under its kind (the {@code reason} label). */
+  public void requestRejected(RejectionKind kind) {
+    rejected.get(Objects.requireNonNull(kind, "kind")).increment();
   }
 
   /** A batch was closed for {@code modelId}: its size, and which limit closed it. */

@@ -4,6 +4,7 @@ import io.lethe.avro.BatchedRequest;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.UnlearningBatch;
 import io.lethe.avro.VerificationMetrics;
+import io.lethe.processor.topology.RejectionKind;
 import io.lethe.processor.topology.TopologyEvents;
 import io.lethe.processor.worker.WorkerListener;
 import java.time.Duration;
@@ -57,8 +58,8 @@ public final class MetricsBridge implements TopologyEvents, WorkerListener {
   }
 
   @Override
-  public void rejected(String reason) {
-    metrics.requestRejected(reason);
+  public void rejected(RejectionKind kind) {
+    metrics.requestRejected(kind);
   }
 
   @Override

@@ -21,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,9 +63,10 @@ public final class MetricsServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Listens on all interfaces at {@code port} (0: a free one), always healthy. */
+  /** Listens on 127.0.0.1 at {@code port} (0: a free one), always healthy. */
   public static MetricsServer start(PrometheusMeterRegistry registry, int port) {
-    return start(registry, new InetSocketAddress(port), () -> true);
+    return start(
+        registry, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), () -> true);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,19 +39,28 @@ public final class ProcessorMetrics implements AutoCloseable {
   }
 
   /**
-   * Binds the processor's Kafka Streams metrics and serves {@code /metrics} on {@code port}, and
-   * {@code /health}: UP while the topology is running or rebalancing.
+   * Binds the processor's Kafka Streams metrics and serves {@code /metrics} and {@code /health} on
+   * {@code port} of the loopback interface only (127.0.0.1): where others must scrape it, say so
+   * with {@link #serve(LetheProcessor, Iterable, InetSocketAddress)}.
    */
   public ProcessorMetrics serve(LetheProcessor processor, Iterable<String> modelIds, int port) {
+    return serve(
+        processor, modelIds, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /**
+   * Binds the processor's Kafka Streams metrics and serves {@code /metrics} on {@code address}, and
+   * {@code /health}: UP while the topology is running or rebalancing.
+   */
+  public ProcessorMetrics serve(
+      LetheProcessor processor, Iterable<String> modelIds, InetSocketAddress address) {
     modelIds.forEach(metrics::modelKnown);
     Device device = Devices.pick();
     metrics.deviceMemory(Devices.describe(device), () -> DeviceMemory.usedBytes(device));
     streamsMetrics = MetricsServer.bindKafkaStreams(registry, processor.kafkaStreams());
     server =
         MetricsServer.start(
-            registry,
-            new InetSocketAddress(port),
-            () -> processor.kafkaStreams().state().isRunningOrRebalancing());
+            registry, address, () -> processor.kafkaStreams().state().isRunningOrRebalancing());
     return this;
   }
 

@@ -57,13 +57,21 @@ final class BatchingProcessor implements Processor<String, BatchedRequest, Strin
     String modelId = record.key();
     long now = context.currentSystemTimeMs();
     OpenBatch batch = open.get(modelId);
+    BatchedRequest request = record.value();
+    long bytes = IntakeLimits.sizeOf(request);
+    if (batch != null
+        && batch.size() > 0
+        && batch.bytes() + bytes > settings.limits().maxBatchBytes()) {
+      // Close before the batch would outgrow the producer's max.request.size, not after.
+      close(modelId, batch, BatchCloseReason.SIZE, now);
+      batch = null;
+    }
     if (batch == null) {
       batch = OpenBatch.startedAt(now);
     }
-    BatchedRequest request = record.value();
     pending.put(OpenBatch.requestKey(modelId, batch.nextIndex()), request);
     Instant deadline = request.getDeadline();
-    batch = batch.plus(deadline == null ? null : deadline.toEpochMilli());
+    batch = batch.plus(deadline == null ? null : deadline.toEpochMilli(), bytes);
     BatchPolicy policy = settings.policyFor(modelId);
     if (batch.size() >= policy.maxRequests()) {
       close(modelId, batch, BatchCloseReason.SIZE, now);

@@ -3,11 +3,19 @@ package io.lethe.processor.topology;
 import io.lethe.kafka.LetheTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +35,7 @@ public final class DeletionStreamsApp implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
+  private final RecordFailures failures = new RecordFailures();
 
   public DeletionStreamsApp(
       String bootstrapServers,
@@ -35,8 +44,6 @@ public final class DeletionStreamsApp implements AutoCloseable {
       LetheTopics topics,
       TopologySettings settings,
       Map<String, Object> overrides) {
-    Topology topology = DeletionTopology.build(topics, settings);
-    log.debug("Deletion topology:\n{}", topology.describe());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -52,12 +59,26 @@ public final class DeletionStreamsApp implements AutoCloseable {
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueProcessingExceptionHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizedRecordHandler.class);
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.names.deadLetter());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.putAll(overrides);
+    // A batch must fit both the producer's max.request.size and what the broker accepts for the
+    // batches topic: under exactly-once a batch refused as too large aborts the transaction, the
+    // task re-reads its input and builds the same batch again, so only prevention works.
+    StreamsConfig config = new StreamsConfig(props);
+    int limit =
+        Math.min(maxRequestSize(config), maxMessageBytes(config, topics.names.unlearningBatches()));
+    TopologySettings fitted = settings.withLimits(settings.limits().fitting(limit));
+    Topology topology = DeletionTopology.build(topics, fitted, failures);
+    log.debug("Deletion topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(
         e -> {
+          // Runs on the failed thread: the record it was on counts a failure, and is set aside
+          // once it has ended threads often enough (RecordFailures), so replacing never loops.
+          failures.threadFailed(Thread.currentThread(), e);
           log.error("Stream thread failed; replacing it", e);
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -68,6 +89,36 @@ public final class DeletionStreamsApp implements AutoCloseable {
             running.countDown();
           }
         });
+  }
+
+  /** The batches topic's {@code max.message.bytes} (the broker's default where it has none). */
+  private static int maxMessageBytes(StreamsConfig config, String topic) {
+    try (Admin admin = Admin.create(config.getAdminConfigs("lethe-limits"))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config described =
+          admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
+      ConfigEntry entry = described.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      return entry == null || entry.value() == null
+          ? Integer.MAX_VALUE
+          : Integer.parseInt(entry.value());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Integer.MAX_VALUE;
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      log.warn(
+          "Cannot read max.message.bytes of {} ({}); batches are sized for the producer only",
+          topic,
+          e.toString());
+      return Integer.MAX_VALUE;
+    }
+  }
+
+  private static int maxRequestSize(StreamsConfig config) {
+    Object size =
+        config
+            .getProducerConfigs("lethe-size-probe")
+            .getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024);
+    return Integer.parseInt(size.toString());
   }
 
   /** Starts and waits until the application is RUNNING, or fails after {@code timeout}. */

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DeletionTopology {
   static final String DEDUPE_STORE = "request-ids";
+  static final String DEDUPE_CLOCK_STORE = "dedupe-clock";
   static final String LINEAGE_STORE = "training-lineage";
   static final String OPEN_BATCHES_STORE = "open-batches";
   static final String PENDING_REQUESTS_STORE = "pending-requests";
@@ -30,11 +31,24 @@ public final class DeletionTopology {
   public static final String HEADER_STAGE = "lethe.error.stage";
 
   public static final String HEADER_REASON = "lethe.error.reason";
+
+  /** The {@link RejectionKind} of the refusal, by name. */
+  public static final String HEADER_KIND = "lethe.error.kind";
+
   public static final String HEADER_ORIGIN = "lethe.error.origin";
 
   private DeletionTopology() {}
 
   public static Topology build(LetheTopics topics, TopologySettings settings) {
+    return build(topics, settings, new RecordFailures());
+  }
+
+  /**
+   * As {@link #build(LetheTopics, TopologySettings)}, with the {@link RecordFailures} that the
+   * application's uncaught-exception handler reports to.
+   */
+  public static Topology build(
+      LetheTopics topics, TopologySettings settings, RecordFailures failures) {
     StreamsBuilder builder = new StreamsBuilder();
     long retention = settings.dedupeRetention().toMillis();
     builder.addStateStore(
@@ -46,6 +60,11 @@ public final class DeletionTopology {
                 false),
             Serdes.String(),
             Serdes.Long()));
+    // The dedupe clock's high-water mark: one tiny entry per task, changelogged.
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DEDUPE_CLOCK_STORE), Serdes.String(), Serdes.Long())
+            .withCachingEnabled());
     // The batch stores hold at most one open batch per model: in memory, changelogged (so restored
     // after a restart), with a record cache, so a request stored and removed again within one
     // commit
@@ -83,9 +102,10 @@ public final class DeletionTopology {
             .process(
                 () ->
                     new IntakeProcessor(
-                        topics.deletionRequests.valueSerde().deserializer(), settings),
+                        topics.deletionRequests.valueSerde().deserializer(), settings, failures),
                 Named.as("intake"),
-                DEDUPE_STORE);
+                DEDUPE_STORE,
+                DEDUPE_CLOCK_STORE);
     routeReceiptsAndDeadLetters(intake, topics, "intake");
 
     KStream<String, Routed> batching =

@@ -13,16 +13,17 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param nextIndex the index the next request gets (keys stay in arrival order)
  * @param earliestDeadline epoch millis, or {@link Long#MAX_VALUE} when no request has one
+ * @param bytes an upper bound of its requests' encoded size ({@link IntakeLimits#sizeOf})
  */
-record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline) {
+record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline, long bytes) {
 
   static OpenBatch startedAt(long now) {
-    return new OpenBatch(now, 0, 0, Long.MAX_VALUE);
+    return new OpenBatch(now, 0, 0, Long.MAX_VALUE, 0);
   }
 
-  OpenBatch plus(Long deadline) {
+  OpenBatch plus(Long deadline, long requestBytes) {
     long earliest = deadline == null ? earliestDeadline : Math.min(earliestDeadline, deadline);
-    return new OpenBatch(createdAt, size + 1, nextIndex + 1, earliest);
+    return new OpenBatch(createdAt, size + 1, nextIndex + 1, earliest, bytes + requestBytes);
   }
 
   boolean hasDeadline() {
@@ -40,11 +41,13 @@ record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline
   }
 
   /**
-   * A 28-byte serde: version-free on purpose, the store is local state rebuilt from its changelog.
+   * A 36-byte serde: version-free on purpose, the store is local state rebuilt from its changelog.
+   * A 28-byte header from before the byte count reads with a count of 0.
    */
   static final class StoreSerde
       implements Serde<OpenBatch>, Serializer<OpenBatch>, Deserializer<OpenBatch> {
-    private static final int SIZE = 8 + 4 + 8 + 8;
+    private static final int SIZE = 8 + 4 + 8 + 8 + 8;
+    private static final int SIZE_WITHOUT_BYTES = 8 + 4 + 8 + 8;
 
     @Override
     public byte[] serialize(String topic, OpenBatch b) {
@@ -56,6 +59,7 @@ record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline
           .putInt(b.size)
           .putLong(b.nextIndex)
           .putLong(b.earliestDeadline)
+          .putLong(b.bytes)
           .array();
     }
 
@@ -64,11 +68,16 @@ record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline
       if (data == null) {
         return null;
       }
-      if (data.length != SIZE) {
+      if (data.length != SIZE && data.length != SIZE_WITHOUT_BYTES) {
         throw new SerializationException("open-batch header of " + data.length + " bytes");
       }
       ByteBuffer in = ByteBuffer.wrap(data);
-      return new OpenBatch(in.getLong(), in.getInt(), in.getLong(), in.getLong());
+      return new OpenBatch(
+          in.getLong(),
+          in.getInt(),
+          in.getLong(),
+          in.getLong(),
+          data.length == SIZE ? in.getLong() : 0);
     }
 
     @Override

@@ -12,8 +12,8 @@ public interface TopologyEvents {
 
   default void duplicate() {}
 
-  /** A record was refused; {@code reason} is the human-readable reason. */
-  default void rejected(String reason) {}
+  /** A record was refused, for the reason of this kind. */
+  default void rejected(RejectionKind kind) {}
 
   /**
    * A model's open batch changed: {@code pending} requests (0 when it closed), the oldest since

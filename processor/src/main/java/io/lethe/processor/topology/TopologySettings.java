@@ -14,6 +14,7 @@ import java.util.Map;
  *     batch closes at most this long after its age limit, and the check reads one small header per
  *     model, so it can be short
  * @param events who hears what the topology does (metrics)
+ * @param limits caps on requests and batches
  */
 public record TopologySettings(
     ModelDirectory models,
@@ -21,7 +22,26 @@ public record TopologySettings(
     Map<String, BatchPolicy> policies,
     Duration dedupeRetention,
     Duration punctuateInterval,
-    TopologyEvents events) {
+    TopologyEvents events,
+    IntakeLimits limits) {
+
+  /** With the default {@link IntakeLimits}. */
+  public TopologySettings(
+      ModelDirectory models,
+      BatchPolicy defaultPolicy,
+      Map<String, BatchPolicy> policies,
+      Duration dedupeRetention,
+      Duration punctuateInterval,
+      TopologyEvents events) {
+    this(
+        models,
+        defaultPolicy,
+        policies,
+        dedupeRetention,
+        punctuateInterval,
+        events,
+        IntakeLimits.DEFAULT);
+  }
 
   public static TopologySettings defaults(ModelDirectory models) {
     return new TopologySettings(
@@ -39,11 +59,16 @@ public record TopologySettings(
 
   public TopologySettings withDefaultPolicy(BatchPolicy policy) {
     return new TopologySettings(
-        models, policy, policies, dedupeRetention, punctuateInterval, events);
+        models, policy, policies, dedupeRetention, punctuateInterval, events, limits);
   }
 
   public TopologySettings withEvents(TopologyEvents value) {
     return new TopologySettings(
-        models, defaultPolicy, policies, dedupeRetention, punctuateInterval, value);
+        models, defaultPolicy, policies, dedupeRetention, punctuateInterval, value, limits);
+  }
+
+  public TopologySettings withLimits(IntakeLimits value) {
+    return new TopologySettings(
+        models, defaultPolicy, policies, dedupeRetention, punctuateInterval, events, value);
   }
 }

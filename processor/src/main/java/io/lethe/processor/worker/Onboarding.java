@@ -36,8 +36,22 @@ public final class Onboarding {
       ArtifactStore artifacts,
       String transactionalId,
       Consumer<String> progress) {
+    return ensureInitialVersions(
+        bootstrapServers, Map.of(), topics, unlearner, artifacts, transactionalId, progress);
+  }
+
+  /** As above, with extra Kafka client settings (security protocol, SASL, SSL, ...). */
+  public static List<String> ensureInitialVersions(
+      String bootstrapServers,
+      Map<String, Object> clientConfig,
+      LetheTopics topics,
+      Unlearner unlearner,
+      ArtifactStore artifacts,
+      String transactionalId,
+      Consumer<String> progress) {
     List<ModelVersion> trained = new ArrayList<>();
-    try (VersionLog versions = new VersionLog(bootstrapServers, topics.modelVersions)) {
+    try (VersionLog versions =
+        new VersionLog(bootstrapServers, clientConfig, topics.modelVersions)) {
       versions.catchUp();
       for (String modelId : unlearner.modelIds()) {
         if (versions.highestVersion(modelId) > 0) {
@@ -63,13 +77,22 @@ public final class Onboarding {
       }
     }
     if (!trained.isEmpty()) {
-      publish(bootstrapServers, topics, unlearner, transactionalId, trained);
+      publish(bootstrapServers, clientConfig, topics, unlearner, transactionalId, trained);
     }
     return trained.stream().map(ModelVersion::getModelId).toList();
   }
 
+  private static Map<String, Object> producerConfig(
+      String bootstrapServers, Map<String, Object> clientConfig, String transactionalId) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return config;
+  }
+
   private static void publish(
       String bootstrapServers,
+      Map<String, Object> clientConfig,
       LetheTopics topics,
       Unlearner unlearner,
       String transactionalId,
@@ -78,9 +101,7 @@ public final class Onboarding {
     try (var lineageSerde = topics.trainingLineage.valueSerde();
         var producer =
             new KafkaProducer<String, byte[]>(
-                Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId),
+                producerConfig(bootstrapServers, clientConfig, transactionalId),
                 new StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
       producer.initTransactions();

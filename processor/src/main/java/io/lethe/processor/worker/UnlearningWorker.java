@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,30 @@ import org.slf4j.LoggerFactory;
 public final class UnlearningWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UnlearningWorker.class);
 
-  /** Connection and identity of one worker instance. */
-  public record Settings(String bootstrapServers, String groupId, String transactionalId) {}
+  /**
+   * Connection and identity of one worker instance.
+   *
+   * @param transactionalId unique per instance and stable across its restarts
+   * @param clientConfig Kafka client settings for its consumer and producer (security protocol,
+   *     SASL, SSL, ...); the worker's own settings (group, transactions, isolation) win
+   */
+  public record Settings(
+      String bootstrapServers,
+      String groupId,
+      String transactionalId,
+      Map<String, Object> clientConfig) {
+
+    public Settings(String bootstrapServers, String groupId, String transactionalId) {
+      this(bootstrapServers, groupId, transactionalId, Map.of());
+    }
+  }
+
+  /** The batch in hand was given up: its partition went to another instance. */
+  private static final class BatchAbandoned extends Exception {
+    BatchAbandoned(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private final Settings settings;
   private final LetheTopics topics;
@@ -76,6 +99,11 @@ public final class UnlearningWorker implements AutoCloseable {
 
   /** When the batch being handled was taken up (for the log line that reports its duration). */
   private long batchStartedNanos;
+
+  /** The partition of the batch in hand, and whether a rebalance took it away meanwhile. */
+  private volatile TopicPartition inHand;
+
+  private volatile boolean inHandRevoked;
 
   public UnlearningWorker(
       Settings settings,
@@ -104,7 +132,10 @@ public final class UnlearningWorker implements AutoCloseable {
         }
       }
     } catch (ProducerFencedException e) {
-      log.error("Worker {} was fenced by a newer instance; stopping", settings.transactionalId());
+      log.error(
+          "Worker {} was fenced: another processor uses the same transactional id (give each"
+              + " instance its own LETHE_INSTANCE_ID); stopping",
+          settings.transactionalId());
     } catch (org.apache.kafka.common.errors.WakeupException e) {
       // close() was called
     } catch (Throwable e) {
@@ -119,38 +150,42 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private void open() {
-    versions = new VersionLog(settings.bootstrapServers(), topics.modelVersions);
+    versions =
+        new VersionLog(settings.bootstrapServers(), settings.clientConfig(), topics.modelVersions);
+    Map<String, Object> producerConfig = new HashMap<>(settings.clientConfig());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId(),
-                ProducerConfig.ACKS_CONFIG, "all"),
+            producerConfig,
             new org.apache.kafka.common.serialization.StringSerializer(),
             new PerTopicSerializer(topics));
     producer.initTransactions(); // fences older instances and aborts their open transactions
+    Map<String, Object> consumerConfig = new HashMap<>(settings.clientConfig());
+    consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
     consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                settings.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                settings.groupId(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                1),
+            consumerConfig,
             topics.unlearningBatches.keySerde().deserializer(),
             topics.unlearningBatches.valueSerde().deserializer());
     consumer.subscribe(
         List.of(topics.unlearningBatches.name()),
         new ConsumerRebalanceListener() {
           @Override
-          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Runs inside poll(), also the heartbeat polls while a batch is being unlearned: the
+            // batch's new owner re-runs it, so this instance must not commit it.
+            TopicPartition batch = inHand;
+            if (batch != null && partitions.contains(batch)) {
+              inHandRevoked = true;
+            }
+          }
 
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -175,9 +210,24 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, UnlearningBatch> record) throws Exception {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    inHand = partition;
+    inHandRevoked = false;
+    try {
+      handle(record, partition);
+    } catch (BatchAbandoned e) {
+      log.info(
+          "Batch {} abandoned, not committed: {}", record.value().getBatchId(), e.getMessage());
+      listener.abandoned(record.value());
+    } finally {
+      inHand = null;
+    }
+  }
+
+  private void handle(ConsumerRecord<String, UnlearningBatch> record, TopicPartition partition)
+      throws Exception {
     batchStartedNanos = System.nanoTime();
     UnlearningBatch batch = record.value();
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     versions.catchUp();
     if (versions.applied(batch.getBatchId())) {
       log.info("Batch {} was already applied; skipping", batch.getBatchId());
@@ -252,10 +302,18 @@ public final class UnlearningWorker implements AutoCloseable {
           return future.get(200, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
           consumer.poll(Duration.ZERO); // heartbeat-safe: returns nothing while paused
+          checkStillOwned();
         }
       }
     } finally {
       consumer.resume(consumer.assignment());
+    }
+  }
+
+  /** Throws when a rebalance took the batch's partition away (the engine's result is dropped). */
+  private void checkStillOwned() throws BatchAbandoned {
+    if (inHandRevoked) {
+      throw new BatchAbandoned("its partition " + inHand + " was revoked mid-batch");
     }
   }
 
@@ -273,7 +331,9 @@ public final class UnlearningWorker implements AutoCloseable {
       TopicPartition partition,
       long offset,
       ModelVersion version,
-      String failure) {
+      String failure)
+      throws BatchAbandoned {
+    checkStillOwned();
     boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
     long now = System.currentTimeMillis();
     producer.beginTransaction();
@@ -307,6 +367,10 @@ public final class UnlearningWorker implements AutoCloseable {
           batch.getBatchId(),
           e.toString());
       producer.abortTransaction();
+      if (!consumer.assignment().contains(partition)) {
+        // Revoked while committing: the new owner has the batch (seek would throw here).
+        throw new BatchAbandoned("its partition " + partition + " was revoked while committing");
+      }
       consumer.seek(partition, offset);
       return;
     }

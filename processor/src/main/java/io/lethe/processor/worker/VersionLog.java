@@ -25,7 +25,14 @@ final class VersionLog implements AutoCloseable {
   private final Set<String> appliedBatches = new HashSet<>();
 
   VersionLog(String bootstrapServers, Topic<String, ModelVersion> topic) {
-    reader = new TopicReader<>(bootstrapServers, topic);
+    this(bootstrapServers, Map.of(), topic);
+  }
+
+  VersionLog(
+      String bootstrapServers,
+      Map<String, Object> clientConfig,
+      Topic<String, ModelVersion> topic) {
+    reader = new TopicReader<>(bootstrapServers, clientConfig, topic);
   }
 
   /** Reads everything committed so far. */

@@ -17,6 +17,12 @@ public interface WorkerListener {
   /** After the version, its receipts and the input offset were committed together. */
   default void committed(UnlearningBatch batch, ModelVersion version) {}
 
+  /**
+   * A batch was given up without committing anything: its partition was revoked meanwhile, so its
+   * new owner runs it.
+   */
+  default void abandoned(UnlearningBatch batch) {}
+
   /** Once, when the worker has created its consumer and its transactional producer (metrics). */
   default void clientsOpened(Consumer<?, ?> consumer, Producer<?, ?> producer) {}
 
@@ -33,6 +39,12 @@ public interface WorkerListener {
       public void committed(UnlearningBatch batch, ModelVersion version) {
         first.committed(batch, version);
         second.committed(batch, version);
+      }
+
+      @Override
+      public void abandoned(UnlearningBatch batch) {
+        first.abandoned(batch);
+        second.abandoned(batch);
       }
 
       @Override

@@ -51,7 +51,7 @@ class DeletionTopologyTest {
 
   @BeforeEach
   void start() {
-    TopologySettings settings =
+    startDriver(
         new TopologySettings(
             MODELS,
             new BatchPolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(1)),
@@ -60,7 +60,10 @@ class DeletionTopologyTest {
                 "mnist-slow", new BatchPolicy(100, Duration.ofHours(1), Duration.ofMinutes(1))),
             Duration.ofHours(1),
             Duration.ofSeconds(1),
-            TopologyEvents.NONE);
+            TopologyEvents.NONE));
+  }
+
+  private void startDriver(TopologySettings settings) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -301,6 +304,133 @@ class DeletionTopologyTest {
     UnlearningBatch batch = batches.readValue();
     assertEquals(BatchCloseReason.DEADLINE, batch.getCloseReason());
     assertEquals(2, batch.getRequests().size());
+  }
+
+  /**
+   * 42 bytes: a DeletionRequest's single-object header, then fields valid up to the sample-id
+   * array, whose block count claims two billion longs. On main, decoding it asked for 16 GB.
+   */
+  private byte[] claimingTwoBillionSampleIds() throws java.io.IOException {
+    byte[] header =
+        java.util.Arrays.copyOf(
+            topics.deletionRequests.valueSerde().serializer().serialize("t", samples("x", "m")),
+            10);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(header);
+    var enc = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+    enc.writeString("poison");
+    enc.writeEnum(DeletionScope.SAMPLES.ordinal());
+    enc.writeIndex(0);
+    enc.writeArrayStart();
+    enc.setItemCount(1);
+    enc.startItem();
+    enc.writeString("mnist-mlp");
+    enc.writeArrayEnd();
+    enc.writeLong(2_000_000_000L);
+    enc.flush();
+    out.write(new byte[6]);
+    return out.toByteArray();
+  }
+
+  @Test
+  void aRecordClaimingTwoBillionItemsIsDeadLetteredAndThePipelineGoesOn() throws Exception {
+    byte[] poison = claimingTwoBillionSampleIds();
+    assertEquals(42, poison.length);
+    rawRequests.pipeInput("poison", poison, T0);
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertEquals("TOO_LARGE", header(dead, DeletionTopology.HEADER_KIND));
+    assertTrue(header(dead, DeletionTopology.HEADER_REASON).contains("2000000000 items"));
+    RequestReceipt receipt = receipts.readValue();
+    assertEquals(ReceiptStatus.REJECTED, receipt.getStatus());
+    assertEquals("poison", receipt.getRequestId());
+    send(samples("after", "mnist-cnn", 1));
+    assertEquals(1, batches.readValuesToList().size());
+  }
+
+  @Test
+  void aRequestOverTheSampleIdCapIsRejectedAsTooLargeAndNeverBatched() {
+    // 349,475 ids made a batch over max.request.size on main: RecordTooLargeException, crash loop.
+    long[] ids = java.util.stream.LongStream.range(0, 349_475).toArray();
+    send(samples("huge", "mnist-cnn", ids));
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertEquals("TOO_LARGE", header(dead, DeletionTopology.HEADER_KIND));
+    assertEquals("validate", header(dead, DeletionTopology.HEADER_STAGE));
+    RequestReceipt receipt = receipts.readValue();
+    assertEquals(ReceiptStatus.REJECTED, receipt.getStatus());
+    assertTrue(receipt.getReason().contains("at most 50000"), receipt.getReason());
+    assertTrue(batches.isEmpty());
+    // Control: a request at the cap goes through, in a batch of its own.
+    send(samples("at-cap", "mnist-cnn", java.util.stream.LongStream.range(0, 50_000).toArray()));
+    assertEquals(50_000, batches.readValue().getRequests().get(0).getSampleIds().size());
+  }
+
+  @Test
+  void aKeyFramedTheConfluentWayIsRejectedAndItsBytesAreNeverCopied() throws Exception {
+    // Confluent's Avro key serializer: magic byte 0, a 4-byte schema id, then the Avro string.
+    java.io.ByteArrayOutputStream framed = new java.io.ByteArrayOutputStream();
+    framed.write(new byte[] {0, 0, 0, 0, 7});
+    var enc = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(framed, null);
+    enc.writeString("k1");
+    enc.flush();
+    String key = new String(framed.toByteArray(), StandardCharsets.UTF_8);
+    send(key, samples("k1", "mnist-mlp", 1));
+    rawRequests.pipeInput(key, "not avro".getBytes(StandardCharsets.UTF_8), T0);
+    List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+    assertEquals(2, dead.size());
+    assertEquals("INVALID", header(dead.get(0), DeletionTopology.HEADER_KIND));
+    assertEquals("MALFORMED", header(dead.get(1), DeletionTopology.HEADER_KIND));
+    String reason = header(dead.get(0), DeletionTopology.HEADER_REASON);
+    assertTrue(reason.contains("\\u0000\\u0000\\u0000\\u0000\\u0007"), reason);
+    // Only the decodable one has a request id to answer, and it is the value's clean id.
+    List<RequestReceipt> all = receipts.readValuesToList();
+    assertEquals(List.of("k1"), all.stream().map(RequestReceipt::getRequestId).toList());
+    for (RequestReceipt r : all) {
+      assertTrue(r.getReason().chars().noneMatch(Character::isISOControl), r.getReason());
+    }
+    for (TestRecord<String, byte[]> d : dead) {
+      for (var h : d.headers()) {
+        if (h.key().startsWith("lethe.error.")) {
+          String v = new String(h.value(), StandardCharsets.UTF_8);
+          assertTrue(v.chars().noneMatch(Character::isISOControl), h.key() + ": " + v);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBatchClosesBeforeItWouldExceedTheByteCap() {
+    driver.close();
+    // 3 requests of 64 ids fit the count limit of 100 but not 1,500 bytes: 2 + 1.
+    TopologySettings small =
+        new TopologySettings(
+                MODELS,
+                new BatchPolicy(100, Duration.ofSeconds(10), Duration.ofMinutes(1)),
+                Map.of(),
+                Duration.ofHours(1),
+                Duration.ofSeconds(1),
+                TopologyEvents.NONE)
+            .withLimits(new IntakeLimits(1_000, 1_500, 256));
+    startDriver(small);
+    long[] ids = java.util.stream.LongStream.range(0, 64).toArray();
+    send(samples("b1", "mnist-mlp", ids));
+    send(samples("b2", "mnist-mlp", ids));
+    assertTrue(batches.isEmpty(), "two requests still fit");
+    send(samples("b3", "mnist-mlp", ids));
+    UnlearningBatch first = batches.readValue();
+    assertEquals(
+        List.of("b1", "b2"),
+        first.getRequests().stream().map(BatchedRequest::getRequestId).toList());
+    assertEquals(BatchCloseReason.SIZE, first.getCloseReason());
+    driver.advanceWallClockTime(Duration.ofSeconds(11));
+    assertEquals(
+        List.of("b3"),
+        batches.readValue().getRequests().stream().map(BatchedRequest::getRequestId).toList());
+  }
+
+  @Test
+  void theDeadLetterCarriesTheRejectionKind() {
+    send(samples("u1", "no-such-model", 1));
+    assertEquals("UNKNOWN_MODEL", header(deadLetters.readRecord(), DeletionTopology.HEADER_KIND));
   }
 
   private static String header(TestRecord<String, byte[]> record, String name) {
