@@ -7,37 +7,44 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them ({@code 250ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d})
- * or ISO-8601.
+ * The one parser of durations in Lethe's settings (the catalog, the command line, the services'
+ * options): ISO-8601 ({@code PT10S}, {@code P7D}) or the short form people type ({@code 250ms},
+ * {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d}, also combined: {@code 1h30m}).
  */
 public final class Durations {
-
-  private static final Pattern SHORT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern SHORT = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
 
   private Durations() {}
 
-  /**
-   * Parses a duration.
-   *
-   * @throws NumberFormatException when the text is neither form
-   */
+  /** Parses {@code text}; the exception names it and both accepted forms. */
   public static Duration parse(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("a duration must not be empty");
+    }
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (SHORT.matcher(t).matches()) {
+      Duration total = Duration.ZERO;
+      Matcher part = PART.matcher(t);
+      while (part.find()) {
+        long n = Long.parseLong(part.group(1));
+        total =
+            total.plus(
+                switch (part.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "h" -> Duration.ofHours(n);
+                  default -> Duration.ofDays(n);
+                });
+      }
+      return total;
     }
     try {
-      return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+      return Duration.parse(text.strip());
     } catch (DateTimeParseException e) {
-      throw new NumberFormatException("not a duration: '" + text + "' (e.g. 10s, 5m, PT1H)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration: write e.g. 10s, 500ms, 5m, 1h30m, 7d or PT10S");
     }
   }
 

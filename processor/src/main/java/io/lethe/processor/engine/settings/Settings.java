@@ -135,7 +135,11 @@ public final class Settings {
             : Double.valueOf(text);
       }
       if (t == java.time.Duration.class) {
-        return Durations.parse(text);
+        try {
+          return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+          throw new NumberFormatException(); // reported below with the setting's name
+        }
       }
       if (t == int[].class) {
         return text.isEmpty()

@@ -1,4 +1,4 @@
-package io.lethe.kafka;
+package io.lethe.processor.engine.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
