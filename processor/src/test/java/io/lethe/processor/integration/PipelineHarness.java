@@ -48,7 +48,7 @@ final class PipelineHarness {
     this.dir = dir;
     this.assembly =
         new ProcessorAssembly(
-            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(1)));
+            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(3)));
     TopicAdmin.ensureTopics(bootstrapServers, topics.names, 2, (short) 1);
   }
 
