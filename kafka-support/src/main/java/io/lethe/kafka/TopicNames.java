@@ -14,7 +14,8 @@ public record TopicNames(
     String trainingLineage,
     String unlearningBatches,
     String modelVersions,
-    String requestReceipts) {
+    String requestReceipts,
+    String aliasEvents) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -23,7 +24,8 @@ public record TopicNames(
           "lethe.training-lineage",
           "lethe.unlearning-batches",
           "lethe.model-versions",
-          "lethe.request-receipts");
+          "lethe.request-receipts",
+          "lethe.alias-events");
 
   /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
   public static TopicNames fromConfig(Map<String, ?> config) {
@@ -33,7 +35,8 @@ public record TopicNames(
         get(config, "training-lineage", DEFAULTS.trainingLineage),
         get(config, "unlearning-batches", DEFAULTS.unlearningBatches),
         get(config, "model-versions", DEFAULTS.modelVersions),
-        get(config, "request-receipts", DEFAULTS.requestReceipts));
+        get(config, "request-receipts", DEFAULTS.requestReceipts),
+        get(config, "alias-events", DEFAULTS.aliasEvents));
   }
 
   /** The same topics with {@code prefix} in front of every name. */
@@ -44,7 +47,8 @@ public record TopicNames(
         prefix + trainingLineage,
         prefix + unlearningBatches,
         prefix + modelVersions,
-        prefix + requestReceipts);
+        prefix + requestReceipts,
+        prefix + aliasEvents);
   }
 
   public List<String> all() {
@@ -54,7 +58,8 @@ public record TopicNames(
         trainingLineage,
         unlearningBatches,
         modelVersions,
-        requestReceipts);
+        requestReceipts,
+        aliasEvents);
   }
 
   private static String get(Map<String, ?> config, String key, String fallback) {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
-import io.lethe.registry.internals.cert.Ed25519Signer;
+import io.lethe.registry.internals.artifact.ArtifactRoot;
+import io.lethe.registry.internals.artifact.ArtifactVerifier;
 import io.lethe.registry.internals.db.Database;
 import io.lethe.registry.internals.db.EmbeddedDatabase;
 import io.lethe.registry.internals.db.JdbcAliasDao;
@@ -13,7 +14,6 @@ import io.lethe.registry.internals.db.JdbcReceiptDao;
 import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
-import io.lethe.registry.internals.service.ArtifactVerifier;
 import io.lethe.registry.internals.service.CertificateService;
 import io.lethe.registry.internals.service.IngestService;
 import io.lethe.registry.internals.service.RegistryMetrics;
@@ -33,11 +33,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +81,7 @@ public final class ModelRegistryApp implements AutoCloseable {
       AutoCloseable... owned) {
     this.config = config;
     this.owned.addAll(List.of(owned));
-    this.db = new Database(dataSource);
+    this.db = new Database(dataSource, Migrations.DEFAULT_APP_ROLE);
     this.meters = meters;
     ObjectMapper json = Json.mapper();
 
@@ -92,12 +90,22 @@ public final class ModelRegistryApp implements AutoCloseable {
     JdbcAliasDao aliases = new JdbcAliasDao(db);
     JdbcAuditDao audit = new JdbcAuditDao(db, json);
     RegistryMetrics metrics = new RegistryMetrics(meters);
-    RegistryService registry = new RegistryService(db, versions, receipts, aliases, audit, clock);
+    ArtifactRoot artifactRoot = ArtifactRoot.of(config.artifactRoot());
+    log.info("Artifacts are read, served and deleted only under {}", artifactRoot);
+    RegistryService registry =
+        new RegistryService(db, versions, receipts, aliases, audit, artifactRoot, clock);
     IngestService ingest =
-        new IngestService(db, versions, receipts, audit, new ArtifactVerifier(), metrics);
-    CertificateService certificates = new CertificateService(registry, signer(config), json, clock);
+        new IngestService(
+            db,
+            versions,
+            receipts,
+            audit,
+            new ArtifactVerifier(artifactRoot, config.artifactReadTimeout()),
+            metrics);
+    CertificateService certificates =
+        new CertificateService(registry, Secrets.signer(config), json, clock);
 
-    this.adminToken = adminToken(config);
+    this.adminToken = Secrets.adminToken(config);
     this.consumer =
         config.bootstrapServers() == null
             ? null
@@ -128,7 +136,7 @@ public final class ModelRegistryApp implements AutoCloseable {
     try {
       DataSource dataSource;
       if (config.jdbcUrl() == null) {
-        embedded = EmbeddedDatabase.start(config.embeddedDataDir());
+        embedded = EmbeddedDatabase.start(config.effectiveEmbeddedDataDir());
         dataSource = embedded.dataSource();
       } else {
         PGSimpleDataSource pg = new PGSimpleDataSource();
@@ -176,7 +184,11 @@ public final class ModelRegistryApp implements AutoCloseable {
       log.warn("No Kafka bootstrap servers configured: the registry serves its database only");
     }
     http.start(config.httpHost(), config.httpPort());
-    log.info("Model registry listening on {}", baseUrl());
+    log.info(
+        "Model registry listening on {}:{} (reach it at {})",
+        config.httpHost(),
+        httpPort(),
+        baseUrl());
     return this;
   }
 
@@ -184,11 +196,16 @@ public final class ModelRegistryApp implements AutoCloseable {
     return http.port();
   }
 
-  /** {@code http://127.0.0.1:PORT} (or the configured host when it is not a wildcard). */
+  /**
+   * {@code http://HOST:PORT}: the configured host, or 127.0.0.1 when it is a wildcard (a wildcard
+   * binds every interface, loopback included).
+   */
   public String baseUrl() {
     String host = config.httpHost();
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
     }
     return "http://" + host + ":" + httpPort();
   }
@@ -249,34 +266,5 @@ public final class ModelRegistryApp implements AutoCloseable {
     kafka.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroupId());
     kafka.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "lethe-model-registry");
     return kafka;
-  }
-
-  private static Ed25519Signer signer(RegistryConfig config) {
-    if (config.signingKey() != null) {
-      Ed25519Signer signer = Ed25519Signer.fromPkcs8(config.signingKey());
-      log.info("Deletion certificates signed with key {}", signer.keyId());
-      return signer;
-    }
-    Ed25519Signer signer = Ed25519Signer.generate();
-    log.warn(
-        "No {}signing-key configured: generated Ed25519 key {} for this run only; certificates"
-            + " issued now will not verify after a restart",
-        RegistryConfig.PREFIX,
-        signer.keyId());
-    return signer;
-  }
-
-  private static String adminToken(RegistryConfig config) {
-    if (config.adminToken() != null) {
-      return config.adminToken();
-    }
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    log.warn(
-        "No {}admin-token configured: mutating endpoints accept the generated bearer token {}",
-        RegistryConfig.PREFIX,
-        token);
-    return token;
   }
 }

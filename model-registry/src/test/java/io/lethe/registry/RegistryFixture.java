@@ -56,10 +56,11 @@ final class RegistryFixture implements AutoCloseable {
                   .adminToken(TOKEN)
                   .signingKey(signingKey)
                   .jdbcUrl(jdbcUrl)
+                  .artifactRoot(tempDir.resolve("artifacts"))
                   .consumerGroupId("registry-test-" + UUID.randomUUID())
                   .build());
       http = new Http(app.baseUrl());
-      artifacts = new Artifacts(tempDir);
+      artifacts = new Artifacts(tempDir.resolve("artifacts"));
       producer =
           new KafkaProducer<>(
               Map.of(

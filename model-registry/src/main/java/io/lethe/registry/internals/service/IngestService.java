@@ -3,6 +3,7 @@ package io.lethe.registry.internals.service;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.VerificationMetrics;
+import io.lethe.registry.internals.artifact.ArtifactVerifier;
 import io.lethe.registry.internals.db.AuditDao;
 import io.lethe.registry.internals.db.AuditEntry;
 import io.lethe.registry.internals.db.Database;

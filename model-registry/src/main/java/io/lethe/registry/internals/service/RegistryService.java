@@ -1,5 +1,6 @@
 package io.lethe.registry.internals.service;
 
+import io.lethe.registry.internals.artifact.ArtifactRoot;
 import io.lethe.registry.internals.db.AliasDao;
 import io.lethe.registry.internals.db.AliasMove;
 import io.lethe.registry.internals.db.AliasRow;
@@ -61,6 +62,7 @@ public final class RegistryService {
   private final ReceiptDao receipts;
   private final AliasDao aliases;
   private final AuditDao audit;
+  private final ArtifactRoot artifactRoot;
   private final Clock clock;
 
   public RegistryService(
@@ -69,8 +71,10 @@ public final class RegistryService {
       ReceiptDao receipts,
       AliasDao aliases,
       AuditDao audit,
+      ArtifactRoot artifactRoot,
       Clock clock) {
     this.db = db;
+    this.artifactRoot = artifactRoot;
     this.versions = versions;
     this.receipts = receipts;
     this.aliases = aliases;
@@ -162,10 +166,18 @@ public final class RegistryService {
               + " failed verification at ingest and is not served: "
               + row.artifactProblem());
     }
-    Path path = ArtifactVerifier.localPath(row.artifactUri());
-    if (!Files.isRegularFile(path)) {
-      throw RegistryException.gone(
-          "the artifact file of " + modelId + " version " + version + " no longer exists");
+    Path path;
+    try {
+      // Resolved again at every download: the file may have been swapped for a link since ingest.
+      path = artifactRoot.resolve(row.artifactUri());
+    } catch (ArtifactRoot.Refused e) {
+      throw RegistryException.conflict(
+          "the artifact of "
+              + modelId
+              + " version "
+              + version
+              + " is not served: "
+              + e.getMessage());
     }
     try {
       if (Files.size(path) != row.artifactSizeBytes()) {
@@ -497,14 +509,17 @@ public final class RegistryService {
           }
           boolean deleted = false;
           String note;
-          if (versions.artifactInUseElsewhere(v.artifactUri(), v.modelId(), v.version())) {
+          if (!v.artifactVerified()) {
+            // An unverified artifact may name any file at all: purge never touches it.
+            note = "file not touched: the artifact was never verified";
+          } else if (versions.artifactInUseElsewhere(v.artifactUri(), v.modelId(), v.version())) {
             note = "file kept: another unpurged version uses the same artifact";
           } else {
             try {
-              deleted = Files.deleteIfExists(ArtifactVerifier.localPath(v.artifactUri()));
+              deleted = Files.deleteIfExists(artifactRoot.resolve(v.artifactUri()));
               note = deleted ? "file deleted" : "file was already absent";
-            } catch (IllegalArgumentException e) {
-              note = "file not deleted: " + e.getMessage();
+            } catch (ArtifactRoot.Refused e) {
+              note = "file not touched: " + e.getMessage();
             } catch (IOException e) {
               throw new UncheckedIOException("cannot delete artifact of " + v.modelId(), e);
             }
