@@ -2,6 +2,7 @@ package io.lethe.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.lethe.avro.AliasEvent;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.registry.internals.artifact.ArtifactRoot;
@@ -10,14 +11,24 @@ import io.lethe.registry.internals.db.Database;
 import io.lethe.registry.internals.db.EmbeddedDatabase;
 import io.lethe.registry.internals.db.JdbcAliasDao;
 import io.lethe.registry.internals.db.JdbcAuditDao;
+import io.lethe.registry.internals.db.JdbcCertificateDao;
+import io.lethe.registry.internals.db.JdbcKeyringDao;
 import io.lethe.registry.internals.db.JdbcReceiptDao;
 import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
+import io.lethe.registry.internals.kafka.AliasEventPublisher;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
+import io.lethe.registry.internals.service.AliasEventSink;
+import io.lethe.registry.internals.service.AliasService;
+import io.lethe.registry.internals.service.AuditService;
 import io.lethe.registry.internals.service.CertificateService;
+import io.lethe.registry.internals.service.ErasureKeeper;
 import io.lethe.registry.internals.service.IngestService;
+import io.lethe.registry.internals.service.PurgeService;
 import io.lethe.registry.internals.service.RegistryMetrics;
-import io.lethe.registry.internals.service.RegistryService;
+import io.lethe.registry.internals.service.RequestService;
+import io.lethe.registry.internals.service.VersionService;
+import io.lethe.registry.internals.web.AliasController;
 import io.lethe.registry.internals.web.AuditController;
 import io.lethe.registry.internals.web.HttpServer;
 import io.lethe.registry.internals.web.Json;
@@ -42,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +74,8 @@ public final class ModelRegistryApp implements AutoCloseable {
   private final Database db;
   private final PrometheusMeterRegistry meters;
   private final RegistryConsumer consumer;
+  private final CertificateService certificates;
+  private final ErasureKeeper keeper;
   private final Javalin http;
   private final String adminToken;
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -92,8 +106,33 @@ public final class ModelRegistryApp implements AutoCloseable {
     RegistryMetrics metrics = new RegistryMetrics(meters);
     ArtifactRoot artifactRoot = ArtifactRoot.of(config.artifactRoot());
     log.info("Artifacts are read, served and deleted only under {}", artifactRoot);
-    RegistryService registry =
-        new RegistryService(db, versions, receipts, aliases, audit, artifactRoot, clock);
+
+    AliasEventSink events = AliasEventSink.NONE;
+    if (config.bootstrapServers() != null) {
+      AliasEventPublisher publisher =
+          new AliasEventPublisher(
+              producerConfig(config),
+              config.topics().aliasEvents(),
+              config.serdes().serde(AliasEvent.class).serializer());
+      this.owned.add(0, publisher);
+      events = publisher;
+    }
+    VersionService versionService = new VersionService(db, versions, aliases, audit, artifactRoot);
+    AliasService aliasService =
+        new AliasService(
+            db,
+            versionService,
+            versions,
+            receipts,
+            aliases,
+            audit,
+            config.aliasPolicies(),
+            events,
+            clock);
+    PurgeService purge =
+        new PurgeService(
+            db, versionService, versions, aliases, aliasService, audit, artifactRoot, clock);
+    RequestService requests = new RequestService(db, versions, receipts);
     IngestService ingest =
         new IngestService(
             db,
@@ -101,9 +140,24 @@ public final class ModelRegistryApp implements AutoCloseable {
             receipts,
             audit,
             new ArtifactVerifier(artifactRoot, config.artifactReadTimeout()),
-            metrics);
-    CertificateService certificates =
-        new CertificateService(registry, Secrets.signer(config), json, clock);
+            metrics,
+            aliasService);
+    this.certificates =
+        new CertificateService(
+            db,
+            requests,
+            versionService,
+            aliasService,
+            new JdbcCertificateDao(db),
+            new JdbcKeyringDao(db),
+            audit,
+            Secrets.signer(config),
+            json,
+            clock);
+    this.keeper =
+        new ErasureKeeper(
+            aliasService, purge, versions, config.purgeDeadline(), config.purgeCheckInterval());
+    metrics.servingErasedData(keeper::servingErasedData);
 
     this.adminToken = Secrets.adminToken(config);
     this.consumer =
@@ -121,9 +175,10 @@ public final class ModelRegistryApp implements AutoCloseable {
     this.http =
         HttpServer.create(
             Routes.all(
-                new ModelController(registry, json),
-                new RequestController(registry, certificates, json),
-                new AuditController(registry),
+                new ModelController(versionService, purge),
+                new AliasController(aliasService, json),
+                new RequestController(requests, certificates),
+                new AuditController(new AuditService(db, audit)),
                 new SystemController(meters, this::health)),
             json,
             adminToken);
@@ -178,6 +233,8 @@ public final class ModelRegistryApp implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     new UptimeMetrics().bindTo(meters);
+    certificates.registerKey();
+    keeper.start();
     if (consumer != null) {
       consumer.start();
     } else {
@@ -243,6 +300,7 @@ public final class ModelRegistryApp implements AutoCloseable {
     if (consumer != null) {
       consumer.close();
     }
+    keeper.close();
     try {
       http.stop();
     } catch (RuntimeException e) {
@@ -258,6 +316,23 @@ public final class ModelRegistryApp implements AutoCloseable {
       }
     }
     log.info("Model registry stopped");
+  }
+
+  /** The consumer's connection settings (security and the like) with the bootstrap servers. */
+  private static Map<String, Object> producerConfig(RegistryConfig config) {
+    Map<String, Object> kafka = new HashMap<>(config.consumerProperties());
+    kafka
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("group.")
+                    || k.equals("isolation.level")
+                    || k.startsWith("auto.")
+                    || k.startsWith("enable.auto")
+                    || k.startsWith("max.poll"));
+    kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lethe-model-registry-alias-events");
+    return kafka;
   }
 
   private static Map<String, Object> kafkaConfig(RegistryConfig config) {

@@ -56,7 +56,8 @@ public record RegistryConfig(
     Path artifactRoot,
     Duration artifactReadTimeout,
     AliasPolicies aliasPolicies,
-    Duration purgeDeadline) {
+    Duration purgeDeadline,
+    Duration purgeCheckInterval) {
 
   public static final String PREFIX = "lethe.registry.";
   public static final String DEFAULT_GROUP_ID = "lethe-model-registry";
@@ -64,6 +65,7 @@ public record RegistryConfig(
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
   public static final Duration DEFAULT_ARTIFACT_READ_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_PURGE_DEADLINE = Duration.ofHours(24);
+  public static final Duration DEFAULT_PURGE_CHECK_INTERVAL = Duration.ofMinutes(1);
 
   public RegistryConfig {
     topics = Objects.requireNonNullElse(topics, TopicNames.DEFAULTS);
@@ -79,6 +81,11 @@ public record RegistryConfig(
         artifactReadTimeout == null ? DEFAULT_ARTIFACT_READ_TIMEOUT : artifactReadTimeout;
     aliasPolicies = aliasPolicies == null ? AliasPolicies.DEFAULT : aliasPolicies;
     purgeDeadline = purgeDeadline == null ? DEFAULT_PURGE_DEADLINE : purgeDeadline;
+    purgeCheckInterval =
+        purgeCheckInterval == null ? DEFAULT_PURGE_CHECK_INTERVAL : purgeCheckInterval;
+    if (purgeCheckInterval.isNegative() || purgeCheckInterval.isZero()) {
+      throw new IllegalArgumentException("purgeCheckInterval must be positive");
+    }
     if (artifactReadTimeout.isNegative() || artifactReadTimeout.isZero()) {
       throw new IllegalArgumentException("artifactReadTimeout must be positive");
     }
@@ -118,7 +125,8 @@ public record RegistryConfig(
         .artifactRoot(artifactRoot)
         .artifactReadTimeout(artifactReadTimeout)
         .aliasPolicies(aliasPolicies)
-        .purgeDeadline(purgeDeadline);
+        .purgeDeadline(purgeDeadline)
+        .purgeCheckInterval(purgeCheckInterval);
   }
 
   /**
@@ -164,7 +172,8 @@ public record RegistryConfig(
         path(first(props, PREFIX + "artifact-root")),
         duration(props, PREFIX + "artifact-read-timeout"),
         AliasPolicies.fromProperties(props, PREFIX + "alias-policy"),
-        duration(props, PREFIX + "purge.deadline"));
+        duration(props, PREFIX + "purge.deadline"),
+        duration(props, PREFIX + "purge.check-interval"));
   }
 
   private static Path path(String value) {
@@ -249,6 +258,12 @@ public record RegistryConfig(
     private Duration artifactReadTimeout;
     private AliasPolicies aliasPolicies;
     private Duration purgeDeadline;
+    private Duration purgeCheckInterval;
+
+    public Builder purgeCheckInterval(Duration v) {
+      purgeCheckInterval = v;
+      return this;
+    }
 
     public Builder dataDir(Path v) {
       dataDir = v;
@@ -359,7 +374,8 @@ public record RegistryConfig(
           artifactRoot,
           artifactReadTimeout,
           aliasPolicies,
-          purgeDeadline);
+          purgeDeadline,
+          purgeCheckInterval);
     }
   }
 }

@@ -19,12 +19,20 @@ public interface AliasDao {
 
   List<AliasRow> list(String modelId);
 
+  /** Every alias of every model, by model and alias. */
+  List<AliasRow> listAll();
+
   void set(String modelId, String alias, int version);
 
   boolean delete(String modelId, String alias);
 
   void recordMove(
-      String modelId, String alias, String kind, Integer from, Integer to, String reason);
+      String modelId,
+      String alias,
+      io.lethe.avro.AliasMoveKind kind,
+      Integer from,
+      Integer to,
+      String reason);
 
   /** Moves of an alias, newest first. */
   List<AliasMove> history(String modelId, String alias);

@@ -52,6 +52,12 @@ public final class JdbcAliasDao implements AliasDao {
   }
 
   @Override
+  public List<AliasRow> listAll() {
+    return db.withConnection(
+        c -> Sql.query(c, "SELECT * FROM aliases ORDER BY model_id, alias", JdbcAliasDao::map));
+  }
+
+  @Override
   public void set(String modelId, String alias, int version) {
     db.withConnection(
         c ->
@@ -77,7 +83,12 @@ public final class JdbcAliasDao implements AliasDao {
 
   @Override
   public void recordMove(
-      String modelId, String alias, String kind, Integer from, Integer to, String reason) {
+      String modelId,
+      String alias,
+      io.lethe.avro.AliasMoveKind kind,
+      Integer from,
+      Integer to,
+      String reason) {
     db.withConnection(
         c ->
             Sql.update(
@@ -86,7 +97,7 @@ public final class JdbcAliasDao implements AliasDao {
                     + " reason) VALUES (?, ?, ?, ?, ?, ?)",
                 modelId,
                 alias,
-                kind,
+                kind.name(),
                 from,
                 to,
                 reason));
@@ -104,7 +115,7 @@ public final class JdbcAliasDao implements AliasDao {
                         rs.getLong("id"),
                         rs.getString("model_id"),
                         rs.getString("alias"),
-                        rs.getString("kind"),
+                        io.lethe.avro.AliasMoveKind.valueOf(rs.getString("kind")),
                         Sql.integer(rs, "from_version"),
                         Sql.integer(rs, "to_version"),
                         rs.getString("reason"),

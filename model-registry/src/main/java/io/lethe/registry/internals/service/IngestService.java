@@ -1,6 +1,7 @@
 package io.lethe.registry.internals.service;
 
 import io.lethe.avro.ModelVersion;
+import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.VerificationMetrics;
 import io.lethe.registry.internals.artifact.ArtifactVerifier;
@@ -48,6 +49,7 @@ public final class IngestService {
   private final AuditDao audit;
   private final ArtifactVerifier verifier;
   private final RegistryMetrics metrics;
+  private final AliasService aliases;
 
   public IngestService(
       Database db,
@@ -55,7 +57,9 @@ public final class IngestService {
       ReceiptDao receipts,
       AuditDao audit,
       ArtifactVerifier verifier,
-      RegistryMetrics metrics) {
+      RegistryMetrics metrics,
+      AliasService aliases) {
+    this.aliases = aliases;
     this.db = db;
     this.versions = versions;
     this.receipts = receipts;
@@ -64,8 +68,16 @@ public final class IngestService {
     this.metrics = metrics;
   }
 
+  /**
+   * Stores a version, then applies the model's alias policy: the version may be the one an alias
+   * should follow to, or the first to erase a request an alias still serves. A failure of either
+   * step is retried with the record, and both are idempotent.
+   */
   public Outcome ingestVersion(ModelVersion record) {
     Outcome outcome = store(record);
+    if (outcome != Outcome.REJECTED) {
+      aliases.reconcile(record.getModelId());
+    }
     metrics.versionIngested(outcome.label());
     return outcome;
   }
@@ -168,7 +180,7 @@ public final class IngestService {
         new ReceiptRow(
             receiptKey(record),
             record.getRequestId(),
-            record.getStatus().name(),
+            record.getStatus(),
             record.getModelId(),
             record.getBatchId(),
             record.getModelVersion(),
@@ -176,6 +188,10 @@ public final class IngestService {
             record.getAt(),
             null);
     boolean stored = receipts.insert(row);
+    if (row.status() == ReceiptStatus.APPLIED && row.modelId() != null) {
+      // An erasure was applied: an alias may now serve data it must not.
+      aliases.reconcile(row.modelId());
+    }
     metrics.receiptIngested(stored ? "stored" : "duplicate");
     return stored;
   }
@@ -198,7 +214,7 @@ public final class IngestService {
         r.getParentVersion(),
         r.getBatchId(),
         List.copyOf(r.getRequestIds()),
-        r.getStatus().name(),
+        r.getStatus(),
         r.getFailureReason(),
         r.getMethod(),
         r.getDevice(),

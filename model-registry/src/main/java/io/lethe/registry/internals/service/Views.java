@@ -18,21 +18,38 @@ public final class Views {
   public record VersionDetail(
       VersionRow version, List<Integer> ancestors, List<Integer> children, List<String> aliases) {}
 
-  /** An alias now, and every move it made, newest first. */
-  public record AliasDetail(AliasRow current, List<AliasMove> history) {}
+  /**
+   * Where an alias points, and the erased requests whose data that version still holds (empty
+   * unless the model's alias policy is HOLD, or no version excludes every erasure yet).
+   */
+  public record AliasView(
+      String modelId,
+      String alias,
+      int version,
+      Instant updatedAt,
+      boolean servesErasedData,
+      List<String> heldRequests) {
+    static AliasView of(AliasRow row, List<String> held) {
+      return new AliasView(
+          row.modelId(), row.alias(), row.version(), row.updatedAt(), !held.isEmpty(), held);
+    }
+  }
+
+  /** An alias now (null when unset), and every move it made, newest first. */
+  public record AliasDetail(AliasView current, List<AliasMove> history) {}
 
   /** For one model a request concerns: the first version that no longer holds its data. */
   public record ModelExclusion(
       String modelId,
       Integer firstExcludingVersion,
       boolean versionIngested,
-      String versionStatus,
+      io.lethe.avro.VerificationStatus versionStatus,
       Instant appliedAt) {}
 
   /** A request's receipt history and, per model, its first excluding version. */
   public record RequestView(
       String requestId,
-      String latestStatus,
+      io.lethe.avro.ReceiptStatus latestStatus,
       List<ReceiptRow> receipts,
       List<ModelExclusion> models) {}
 
@@ -43,6 +60,7 @@ public final class Views {
   /** A version that holds erased data but that the purge left alone, and why. */
   public record SkippedVersion(int version, List<String> erasedRequests, String reason) {}
 
+  /** What a purge (manual or automatic) did. */
   public record PurgeReport(
       String modelId, boolean dryRun, List<PurgedVersion> purged, List<SkippedVersion> skipped) {}
 

@@ -45,7 +45,7 @@ public final class Dtos {
       Integer parentVersion,
       String batchId,
       List<String> requestIds,
-      String status,
+      io.lethe.avro.VerificationStatus status,
       String failureReason,
       String method,
       String device,
@@ -104,7 +104,7 @@ public final class Dtos {
 
   public record ReceiptDto(
       String requestId,
-      String status,
+      io.lethe.avro.ReceiptStatus status,
       String modelId,
       String batchId,
       Integer modelVersion,
@@ -124,7 +124,7 @@ public final class Dtos {
 
   public record RequestDto(
       String requestId,
-      String latestStatus,
+      io.lethe.avro.ReceiptStatus latestStatus,
       List<ReceiptDto> receipts,
       List<Views.ModelExclusion> models) {
     static RequestDto of(Views.RequestView v) {
