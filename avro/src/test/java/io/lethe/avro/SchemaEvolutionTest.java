@@ -32,7 +32,8 @@ class SchemaEvolutionTest {
           "RequestReceipt", RequestReceipt.getClassSchema());
 
   /** Schemas without a released copy yet: checked for docs and defaults only. */
-  private static final Map<String, Schema> UNRELEASED = Map.of("AliasEvent", AliasEvent.getClassSchema());
+  private static final Map<String, Schema> UNRELEASED =
+      Map.of("AliasEvent", AliasEvent.getClassSchema());
 
   @ParameterizedTest
   @ValueSource(strings = {"v1"})
