@@ -114,7 +114,8 @@ public final class ModelRegistryApp implements AutoCloseable {
               producerConfig(config),
               config.topics().aliasEvents(),
               config.serdes().serde(AliasEvent.class).serializer());
-      this.owned.add(0, publisher);
+      // Closed before the embedded database (owned things close last first).
+      this.owned.add(publisher);
       events = publisher;
     }
     VersionService versionService = new VersionService(db, versions, aliases, audit, artifactRoot);

@@ -106,7 +106,7 @@ public final class AliasService {
               current.map(a -> ledger(modelId).heldBy(a.version())).orElse(List.of());
           return new AliasDetail(
               current.map(a -> AliasView.of(a, held)).orElse(null),
-              aliases.history(modelId, alias));
+              aliases.history(modelId, alias).stream().map(Views.AliasMoveView::of).toList());
         });
   }
 
@@ -234,7 +234,7 @@ public final class AliasService {
               log.warn(
                   "Alias {} of {} stays on version {}, which holds erased data ({})",
                   row.alias(),
-                  modelId,
+                  LogSafe.of(modelId),
                   at,
                   why);
               audit.append(
@@ -356,7 +356,7 @@ public final class AliasService {
     Map<String, Object> details = Checks.details("alias", alias, "kind", kind, "reason", reason);
     details.put("fromVersion", from);
     audit.append(AuditEntry.of(actor, "alias.moved", modelId, to, null, details));
-    log.info("Alias {} of {} moved {} -> {} ({})", alias, modelId, from, to, kind);
+    log.info("Alias {} of {} moved {} -> {} ({})", alias, LogSafe.of(modelId), from, to, kind);
     return event(modelId, alias, kind, from, to, reason, actor);
   }
 
@@ -388,7 +388,7 @@ public final class AliasService {
       log.error(
           "Alias {} of {} moved to {} but the alias event could not be published",
           event.getAlias(),
-          event.getModelId(),
+          LogSafe.of(event.getModelId()),
           event.getToVersion(),
           e);
     }

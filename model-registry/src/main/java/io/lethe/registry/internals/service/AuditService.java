@@ -1,7 +1,6 @@
 package io.lethe.registry.internals.service;
 
 import io.lethe.registry.internals.db.AuditDao;
-import io.lethe.registry.internals.db.AuditEntry;
 import io.lethe.registry.internals.db.AuditQuery;
 import io.lethe.registry.internals.db.Database;
 import io.lethe.registry.internals.service.Views.Page;
@@ -16,7 +15,7 @@ public final class AuditService {
     this.audit = audit;
   }
 
-  public Page<AuditEntry> audit(
+  public Page<Views.AuditView> audit(
       String modelId, String requestId, String action, int page, int size) {
     AuditQuery q =
         new AuditQuery(
@@ -25,6 +24,7 @@ public final class AuditService {
             Checks.blankToNull(action),
             Checks.offset(page, size),
             size);
-    return db.inTransaction(() -> new Page<>(audit.list(q), page, size, audit.count(q)));
+    return db.inTransaction(
+        () -> new Page<>(audit.list(q), page, size, audit.count(q)).map(Views.AuditView::of));
   }
 }

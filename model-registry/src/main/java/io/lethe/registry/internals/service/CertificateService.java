@@ -13,7 +13,6 @@ import io.lethe.registry.internals.db.CertificateDao;
 import io.lethe.registry.internals.db.Database;
 import io.lethe.registry.internals.db.KeyringDao;
 import io.lethe.registry.internals.db.Metrics;
-import io.lethe.registry.internals.db.ReceiptRow;
 import io.lethe.registry.internals.db.VersionRow;
 import io.lethe.registry.internals.service.Views.ModelExclusion;
 import io.lethe.registry.internals.service.Views.RequestView;
@@ -142,7 +141,7 @@ public final class CertificateService {
         .forEach(certifiable::add);
     request.receipts().stream()
         .filter(r -> r.status() == ReceiptStatus.NOT_PRESENT && r.modelId() != null)
-        .map(ReceiptRow::modelId)
+        .map(Views.ReceiptView::modelId)
         .forEach(certifiable::add);
     String id = request.requestId();
     if (modelId == null || modelId.isBlank()) {
@@ -288,7 +287,7 @@ public final class CertificateService {
   }
 
   private void notPresent(ObjectNode cert, RequestView request, String modelId) {
-    ReceiptRow receipt =
+    Views.ReceiptView receipt =
         request.receipts().stream()
             .filter(r -> r.status() == ReceiptStatus.NOT_PRESENT && modelId.equals(r.modelId()))
             .findFirst()

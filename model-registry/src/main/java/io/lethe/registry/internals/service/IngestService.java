@@ -85,7 +85,10 @@ public final class IngestService {
   private Outcome store(ModelVersion record) {
     String modelId = record.getModelId();
     if (modelId == null || modelId.isBlank() || record.getVersion() < 1) {
-      log.warn("Rejected a model version without a model id or with version < 1: {}", record);
+      log.warn(
+          "Rejected a model version without a model id or with version < 1 (model {}, version {})",
+          LogSafe.of(modelId),
+          record.getVersion());
       audit.append(
           AuditEntry.of(
               ACTOR,
@@ -128,7 +131,7 @@ public final class IngestService {
             metrics.artifactUnverified();
             log.warn(
                 "Model {} version {} stored with an unverified artifact: {}",
-                modelId,
+                LogSafe.of(modelId),
                 version,
                 check.problem());
             audit.append(
@@ -140,19 +143,19 @@ public final class IngestService {
                     null,
                     Map.of("problem", check.problem(), "uri", row.artifactUri())));
           }
-          log.info("Stored model {} version {} ({})", modelId, version, row.status());
+          log.info("Stored model {} version {} ({})", LogSafe.of(modelId), version, row.status());
           return Outcome.STORED;
         });
   }
 
   private Outcome sameOrConflict(String modelId, int version, String stored, String incoming) {
     if (stored.equals(incoming)) {
-      log.debug("Model {} version {} redelivered; already stored", modelId, version);
+      log.debug("Model {} version {} redelivered; already stored", LogSafe.of(modelId), version);
       return Outcome.DUPLICATE;
     }
     log.warn(
         "Model {} version {} redelivered with different content; the stored version is kept",
-        modelId,
+        LogSafe.of(modelId),
         version);
     if (!audit.exists("version.conflict", modelId, version, "incomingFingerprint", incoming)) {
       audit.append(

@@ -159,7 +159,8 @@ public final class PurgeService {
           }
           audit.append(
               AuditEntry.of(actor, "artifact.purged", v.modelId(), v.version(), null, details));
-          log.info("Purged artifact of {} version {} ({})", v.modelId(), v.version(), note);
+          log.info(
+              "Purged artifact of {} version {} ({})", LogSafe.of(v.modelId()), v.version(), note);
           return new PurgedVersion(v.version(), held, v.artifactSha256(), deleted);
         });
   }

@@ -102,7 +102,11 @@ public final class RequestService {
                     row.map(VersionRow::status).orElse(null),
                     appliedAt.getOrDefault(modelId, row.map(VersionRow::createdAt).orElse(null))));
           }
-          return new RequestView(requestId, latest(history), history, exclusions);
+          return new RequestView(
+              requestId,
+              latest(history),
+              history.stream().map(Views.ReceiptView::of).toList(),
+              exclusions);
         });
   }
 }

@@ -7,7 +7,6 @@ import io.lethe.registry.internals.db.AliasRow;
 import io.lethe.registry.internals.db.AuditDao;
 import io.lethe.registry.internals.db.AuditEntry;
 import io.lethe.registry.internals.db.Database;
-import io.lethe.registry.internals.db.ModelSummary;
 import io.lethe.registry.internals.db.VersionDao;
 import io.lethe.registry.internals.db.VersionQuery;
 import io.lethe.registry.internals.db.VersionRow;
@@ -44,17 +43,18 @@ public final class VersionService {
     this.artifactRoot = root;
   }
 
-  public Page<ModelSummary> models(String search, int page, int size) {
+  public Page<Views.ModelView> models(String search, int page, int size) {
     int offset = Checks.offset(page, size);
     return db.inTransaction(
         () -> {
           String q = search == null || search.isBlank() ? null : search.trim();
           return new Page<>(
-              versions.listModels(q, offset, size), page, size, versions.countModels(q));
+                  versions.listModels(q, offset, size), page, size, versions.countModels(q))
+              .map(Views.ModelView::of);
         });
   }
 
-  public Page<VersionRow> versions(
+  public Page<Views.VersionView> versions(
       String modelId, String status, String tag, Instant since, Instant until, int page, int size) {
     int offset = Checks.offset(page, size);
     String normalized = null;
@@ -85,7 +85,8 @@ public final class VersionService {
     return db.inTransaction(
         () -> {
           requireModel(modelId);
-          return new Page<>(versions.list(query), page, size, versions.count(query));
+          return new Page<>(versions.list(query), page, size, versions.count(query))
+              .map(Views.VersionView::of);
         });
   }
 
@@ -107,7 +108,8 @@ public final class VersionService {
                   .filter(a -> a.version() == version)
                   .map(AliasRow::alias)
                   .toList();
-          return new VersionDetail(row, ancestors, versions.children(modelId, version), pointing);
+          return new VersionDetail(
+              Views.VersionView.of(row), ancestors, versions.children(modelId, version), pointing);
         });
   }
 
