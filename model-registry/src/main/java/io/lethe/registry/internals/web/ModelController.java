@@ -59,8 +59,10 @@ public final class ModelController {
         registry.artifact(ctx.pathParam("modelId"), Params.pathInt(ctx, "version"));
     String filename = file.modelId() + "-v" + file.version() + "-" + file.sha256() + ".bin";
     ctx.contentType("application/octet-stream");
+    // The model id comes from Kafka: only safe characters reach the header.
     ctx.header(
-        "Content-Disposition", "attachment; filename=\"" + filename.replace("\"", "") + "\"");
+        "Content-Disposition",
+        "attachment; filename=\"" + filename.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
     ctx.header("X-Checksum-SHA256", file.sha256());
     ctx.header(
         "Digest",
