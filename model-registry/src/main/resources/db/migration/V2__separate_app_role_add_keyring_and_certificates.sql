@@ -24,6 +24,12 @@ CREATE TABLE certificates (
 );
 
 -- The registry itself moves an alias off a version that holds newly erased data (policy follow).
+-- alias_history is also the outbox of lethe.alias-events: a move is written with the alias in one
+-- transaction and published afterwards; published_at says it was. Earlier moves predate the events.
+ALTER TABLE alias_history ADD COLUMN actor TEXT;
+ALTER TABLE alias_history ADD COLUMN published_at TIMESTAMPTZ;
+UPDATE alias_history SET published_at = moved_at;
+CREATE INDEX alias_history_unpublished ON alias_history (id) WHERE published_at IS NULL;
 ALTER TABLE alias_history DROP CONSTRAINT alias_history_kind_check;
 ALTER TABLE alias_history
     ADD CONSTRAINT alias_history_kind_check
@@ -43,8 +49,10 @@ REVOKE ALL ON model_versions, version_requests, version_tags, aliases, alias_his
 
 GRANT SELECT, INSERT ON model_versions, version_requests, alias_history, receipts, audit_log,
     signing_keys, certificates TO ${appRole};
--- Marking a version purged is the only change a stored version ever sees.
+-- Marking a version purged is the only change a stored version ever sees; marking a move
+-- published the only change of the alias history.
 GRANT UPDATE (artifact_purged_at) ON model_versions TO ${appRole};
+GRANT UPDATE (published_at) ON alias_history TO ${appRole};
 GRANT SELECT, INSERT, DELETE ON version_tags TO ${appRole};
 GRANT SELECT, INSERT, UPDATE, DELETE ON aliases TO ${appRole};
 GRANT USAGE, SELECT ON SEQUENCE alias_history_id_seq, receipts_id_seq, audit_log_id_seq

@@ -18,6 +18,7 @@ import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
 import io.lethe.registry.internals.kafka.AliasEventPublisher;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
+import io.lethe.registry.internals.service.AliasEventOutbox;
 import io.lethe.registry.internals.service.AliasEventSink;
 import io.lethe.registry.internals.service.AliasService;
 import io.lethe.registry.internals.service.AuditService;
@@ -118,18 +119,11 @@ public final class ModelRegistryApp implements AutoCloseable {
       this.owned.add(publisher);
       events = publisher;
     }
+    AliasEventOutbox outbox = new AliasEventOutbox(db, aliases, events);
     VersionService versionService = new VersionService(db, versions, aliases, audit, artifactRoot);
     AliasService aliasService =
         new AliasService(
-            db,
-            versionService,
-            versions,
-            receipts,
-            aliases,
-            audit,
-            config.aliasPolicies(),
-            events,
-            clock);
+            db, versionService, versions, receipts, aliases, audit, config.aliasPolicies(), outbox);
     PurgeService purge =
         new PurgeService(
             db, versionService, versions, aliases, aliasService, audit, artifactRoot, clock);
@@ -157,7 +151,12 @@ public final class ModelRegistryApp implements AutoCloseable {
             clock);
     this.keeper =
         new ErasureKeeper(
-            aliasService, purge, versions, config.purgeDeadline(), config.purgeCheckInterval());
+            aliasService,
+            purge,
+            outbox,
+            versions,
+            config.purgeDeadline(),
+            config.purgeCheckInterval());
     metrics.servingErasedData(keeper::servingErasedData);
 
     this.adminToken = Secrets.adminToken(config);

@@ -31,15 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
 class ServingGuardIntegrationTest {
   static final Duration DEADLINE = Duration.ofSeconds(4);
   @TempDir static Path tempDir;
+  static io.lethe.registry.internals.db.EmbeddedDatabase postgres;
   static RegistryFixture fx;
 
   @BeforeAll
   static void start() {
+    // An external database, so that a second registry (without Kafka) can share it.
+    postgres = io.lethe.registry.internals.db.EmbeddedDatabase.start(null);
     fx =
         new RegistryFixture(
             tempDir,
             null,
-            null,
+            postgres.jdbcUrl(),
             b ->
                 b.aliasPolicies(AliasPolicies.DEFAULT.with("hold-m", AliasPolicy.HOLD))
                     .purgeDeadline(DEADLINE)
@@ -48,8 +51,14 @@ class ServingGuardIntegrationTest {
 
   @AfterAll
   static void stop() {
-    if (fx != null) {
-      fx.close();
+    try {
+      if (fx != null) {
+        fx.close();
+      }
+    } finally {
+      if (postgres != null) {
+        postgres.close();
+      }
     }
   }
 
@@ -127,6 +136,40 @@ class ServingGuardIntegrationTest {
     assertEquals("champion", follow.getAlias());
     assertEquals(1, follow.getFromVersion());
     assertEquals(2, follow.getToVersion());
+  }
+
+  @Test
+  void movesMadeWithoutKafkaArePublishedByTheNextRegistryWithKafka() {
+    fx.publish(fx.artifacts.version("outbox-m", 1, VerificationStatus.PASSED, List.of()));
+    fx.awaitVersion("outbox-m", 1);
+    // A registry on the same database but without Kafka: the move is stored, not published.
+    try (ModelRegistryApp offline =
+        ModelRegistryApp.start(
+            fx.app.config().toBuilder()
+                .bootstrapServers(null)
+                .httpPort(0)
+                .purgeCheckInterval(Duration.ofMinutes(10))
+                .build())) {
+      Http.Response r =
+          new Http(offline.baseUrl())
+              .send(
+                  "PUT",
+                  "/api/models/outbox-m/aliases/candidate",
+                  "{\"version\": 1, \"reason\": \"offline\"}",
+                  TOKEN);
+      assertEquals(200, r.status(), r.body());
+    }
+    // The fixture's registry (with Kafka) publishes it on its keeper's next round.
+    RegistryFixture.await(
+        "the offline move on the alias-events topic",
+        () ->
+            fx.aliasEvents().stream()
+                .anyMatch(
+                    e ->
+                        e.getModelId().equals("outbox-m")
+                            && e.getKind() == AliasMoveKind.PROMOTE
+                            && "admin".equals(e.getActor())
+                            && "offline".equals(e.getReason())));
   }
 
   @Test

@@ -32,7 +32,16 @@ public interface AliasDao {
       io.lethe.avro.AliasMoveKind kind,
       Integer from,
       Integer to,
-      String reason);
+      String reason,
+      String actor);
+
+  /**
+   * The oldest move not yet published, locked until the transaction ends (other transactions skip
+   * it); empty when all are published. Call inside a transaction.
+   */
+  java.util.Optional<AliasMove> lockNextUnpublished();
+
+  void markPublished(long id);
 
   /** Moves of an alias, newest first. */
   List<AliasMove> history(String modelId, String alias);

@@ -15,4 +15,5 @@ public record AliasMove(
     Integer fromVersion,
     Integer toVersion,
     String reason,
-    Instant movedAt) {}
+    Instant movedAt,
+    String actor) {}

@@ -1,6 +1,5 @@
 package io.lethe.registry.internals.service;
 
-import io.lethe.avro.AliasEvent;
 import io.lethe.avro.AliasMoveKind;
 import io.lethe.registry.AliasPolicies;
 import io.lethe.registry.AliasPolicy;
@@ -15,7 +14,6 @@ import io.lethe.registry.internals.db.VersionDao;
 import io.lethe.registry.internals.db.VersionRow;
 import io.lethe.registry.internals.service.Views.AliasDetail;
 import io.lethe.registry.internals.service.Views.AliasView;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * PASSED, verified, unpurged version that excludes every erasure already applied to its model. When
  * a new erasure leaves an alias on a version that holds it, the model's {@link AliasPolicy}
  * decides: FOLLOW moves it to the newest version that excludes everything, HOLD keeps it (and it is
- * counted as serving erased data). Every committed move is announced on the alias-events sink.
+ * counted as serving erased data). Every move is written to the alias history, the outbox that
+ * {@link AliasEventOutbox} publishes from once the move has committed.
  */
 public final class AliasService {
   private static final Logger log = LoggerFactory.getLogger(AliasService.class);
@@ -46,8 +45,7 @@ public final class AliasService {
   private final AliasDao aliases;
   private final AuditDao audit;
   private final AliasPolicies policies;
-  private final AliasEventSink events;
-  private final Clock clock;
+  private final AliasEventOutbox events;
 
   public AliasService(
       Database db,
@@ -57,8 +55,7 @@ public final class AliasService {
       AliasDao aliases,
       AuditDao audit,
       AliasPolicies policies,
-      AliasEventSink events,
-      Clock clock) {
+      AliasEventOutbox events) {
     this.db = db;
     this.versionService = versionService;
     this.versions = versions;
@@ -67,7 +64,6 @@ public final class AliasService {
     this.audit = audit;
     this.policies = policies;
     this.events = events;
-    this.clock = clock;
   }
 
   public AliasPolicy policy(String modelId) {
@@ -114,7 +110,6 @@ public final class AliasService {
   public AliasDetail promote(
       String modelId, String alias, int version, String reason, String actor) {
     Checks.checkAlias(alias);
-    List<AliasEvent> moved = new ArrayList<>();
     db.inTransaction(
         () -> {
           VersionRow target = versionService.find(modelId, version);
@@ -125,9 +120,9 @@ public final class AliasService {
             return;
           }
           Integer from = current.map(AliasRow::version).orElse(null);
-          moved.add(move(modelId, alias, AliasMoveKind.PROMOTE, from, version, reason, actor));
+          move(modelId, alias, AliasMoveKind.PROMOTE, from, version, reason, actor);
         });
-    moved.forEach(this::announce);
+    events.flush();
     return alias(modelId, alias);
   }
 
@@ -137,7 +132,6 @@ public final class AliasService {
    */
   public AliasDetail rollback(String modelId, String alias, String reason, String actor) {
     Checks.checkAlias(alias);
-    List<AliasEvent> moved = new ArrayList<>();
     db.inTransaction(
         () -> {
           versionService.requireModel(modelId);
@@ -153,41 +147,30 @@ public final class AliasService {
           }
           int target = stack.peek();
           checkServable(versionService.find(modelId, target), ledger(modelId));
-          moved.add(
-              move(
-                  modelId,
-                  alias,
-                  AliasMoveKind.ROLLBACK,
-                  current.version(),
-                  target,
-                  reason,
-                  actor));
+          move(modelId, alias, AliasMoveKind.ROLLBACK, current.version(), target, reason, actor);
         });
-    moved.forEach(this::announce);
+    events.flush();
     return alias(modelId, alias);
   }
 
   public void removeAlias(String modelId, String alias, String reason, String actor) {
     Checks.checkAlias(alias);
-    AliasEvent event =
-        db.inTransaction(
-            () -> {
-              AliasRow current = lockExisting(modelId, alias);
-              aliases.delete(modelId, alias);
-              aliases.recordMove(
-                  modelId, alias, AliasMoveKind.REMOVE, current.version(), null, reason);
-              audit.append(
-                  AuditEntry.of(
-                      actor,
-                      "alias.removed",
-                      modelId,
-                      current.version(),
-                      null,
-                      Checks.details("alias", alias, "reason", reason)));
-              return event(
-                  modelId, alias, AliasMoveKind.REMOVE, current.version(), null, reason, actor);
-            });
-    announce(event);
+    db.inTransaction(
+        () -> {
+          AliasRow current = lockExisting(modelId, alias);
+          aliases.delete(modelId, alias);
+          aliases.recordMove(
+              modelId, alias, AliasMoveKind.REMOVE, current.version(), null, reason, actor);
+          audit.append(
+              AuditEntry.of(
+                  actor,
+                  "alias.removed",
+                  modelId,
+                  current.version(),
+                  null,
+                  Checks.details("alias", alias, "reason", reason)));
+        });
+    events.flush();
   }
 
   /**
@@ -196,7 +179,6 @@ public final class AliasService {
    * exists); under HOLD it stays, audited once per alias and version.
    */
   public void reconcile(String modelId) {
-    List<AliasEvent> moved = new ArrayList<>();
     for (AliasRow row : aliases.list(modelId)) {
       db.inTransaction(
           () -> {
@@ -215,15 +197,14 @@ public final class AliasService {
                 policy(modelId) == AliasPolicy.FOLLOW ? ledger.newestServable() : Optional.empty();
             if (target.isPresent() && target.get().version() != at) {
               String reason = "follow: version " + at + " holds erased " + listed(held);
-              moved.add(
-                  move(
-                      modelId,
-                      row.alias(),
-                      AliasMoveKind.FOLLOW,
-                      at,
-                      target.get().version(),
-                      reason,
-                      REGISTRY_ACTOR));
+              move(
+                  modelId,
+                  row.alias(),
+                  AliasMoveKind.FOLLOW,
+                  at,
+                  target.get().version(),
+                  reason,
+                  REGISTRY_ACTOR);
               return;
             }
             if (!audit.exists("alias.held", modelId, at, "alias", row.alias())) {
@@ -249,7 +230,7 @@ public final class AliasService {
             }
           });
     }
-    moved.forEach(this::announce);
+    events.flush();
   }
 
   /** Aliases, over all models, that point at a version holding erased data. */
@@ -343,7 +324,7 @@ public final class AliasService {
     return stack;
   }
 
-  private AliasEvent move(
+  private void move(
       String modelId,
       String alias,
       AliasMoveKind kind,
@@ -352,45 +333,10 @@ public final class AliasService {
       String reason,
       String actor) {
     aliases.set(modelId, alias, to);
-    aliases.recordMove(modelId, alias, kind, from, to, reason);
+    aliases.recordMove(modelId, alias, kind, from, to, reason, actor);
     Map<String, Object> details = Checks.details("alias", alias, "kind", kind, "reason", reason);
     details.put("fromVersion", from);
     audit.append(AuditEntry.of(actor, "alias.moved", modelId, to, null, details));
     log.info("Alias {} of {} moved {} -> {} ({})", alias, LogSafe.of(modelId), from, to, kind);
-    return event(modelId, alias, kind, from, to, reason, actor);
-  }
-
-  private AliasEvent event(
-      String modelId,
-      String alias,
-      AliasMoveKind kind,
-      Integer from,
-      Integer to,
-      String reason,
-      String actor) {
-    return AliasEvent.newBuilder()
-        .setModelId(modelId)
-        .setAlias(alias)
-        .setKind(kind)
-        .setFromVersion(from)
-        .setToVersion(to)
-        .setReason(reason)
-        .setActor(actor)
-        .setAt(clock.instant())
-        .build();
-  }
-
-  /** Announces a committed move; a failed announcement is logged, the move stands. */
-  private void announce(AliasEvent event) {
-    try {
-      events.publish(event);
-    } catch (RuntimeException e) {
-      log.error(
-          "Alias {} of {} moved to {} but the alias event could not be published",
-          event.getAlias(),
-          LogSafe.of(event.getModelId()),
-          event.getToVersion(),
-          e);
-    }
   }
 }

@@ -11,14 +11,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The registry's own rounds, every {@code interval} on one daemon thread: it applies every model's
  * alias policy (so a policy or version that changed while the registry was down is acted on),
- * refreshes the count of aliases serving erased data, and purges the versions whose purge deadline
- * has passed.
+ * refreshes the count of aliases serving erased data, purges the versions whose purge deadline has
+ * passed, and publishes alias moves still waiting in the outbox.
  */
 public final class ErasureKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ErasureKeeper.class);
 
   private final AliasService aliases;
   private final PurgeService purge;
+  private final AliasEventOutbox events;
   private final io.lethe.registry.internals.db.VersionDao versions;
   private final Duration deadline;
   private final Duration interval;
@@ -34,11 +35,13 @@ public final class ErasureKeeper implements AutoCloseable {
   public ErasureKeeper(
       AliasService aliases,
       PurgeService purge,
+      AliasEventOutbox events,
       io.lethe.registry.internals.db.VersionDao versions,
       Duration deadline,
       Duration interval) {
     this.aliases = aliases;
     this.purge = purge;
+    this.events = events;
     this.versions = versions;
     this.deadline = deadline;
     this.interval = interval;
@@ -65,6 +68,8 @@ public final class ErasureKeeper implements AutoCloseable {
         log.info("Purged {} version(s) whose purge deadline ({}) had passed", purged, deadline);
       }
       servingErased.set(aliases.aliasesServingErasedData());
+      // Moves whose publication failed earlier (or were made without Kafka) go out now.
+      events.flush();
     } catch (RuntimeException e) {
       // The database may be away; the next round tries again.
       log.warn("Erasure keeper round failed, retrying in {}: {}", interval, e.toString());

@@ -178,7 +178,8 @@ public final class Views {
       Integer fromVersion,
       Integer toVersion,
       String reason,
-      Instant movedAt) {
+      Instant movedAt,
+      String actor) {
     static AliasMoveView of(AliasMove m) {
       return new AliasMoveView(
           m.id(),
@@ -188,7 +189,8 @@ public final class Views {
           m.fromVersion(),
           m.toVersion(),
           m.reason(),
-          m.movedAt());
+          m.movedAt(),
+          m.actor());
     }
   }
 

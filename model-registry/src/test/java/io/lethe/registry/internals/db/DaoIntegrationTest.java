@@ -174,10 +174,10 @@ class DaoIntegrationTest {
           assertTrue(aliases.findForUpdate("al", "champion").isEmpty());
           aliases.set("al", "champion", 1);
           aliases.recordMove(
-              "al", "champion", io.lethe.avro.AliasMoveKind.PROMOTE, null, 1, "first");
+              "al", "champion", io.lethe.avro.AliasMoveKind.PROMOTE, null, 1, "first", "admin");
         });
     aliases.set("al", "champion", 2);
-    aliases.recordMove("al", "champion", io.lethe.avro.AliasMoveKind.PROMOTE, 1, 2, null);
+    aliases.recordMove("al", "champion", io.lethe.avro.AliasMoveKind.PROMOTE, 1, 2, null, "admin");
     assertEquals(2, aliases.find("al", "champion").orElseThrow().version());
     assertEquals(
         List.of(2, 1),
