@@ -77,6 +77,7 @@ public final class ModelRegistryApp implements AutoCloseable {
   private final RegistryConsumer consumer;
   private final CertificateService certificates;
   private final ErasureKeeper keeper;
+  private final AliasEventOutbox outbox;
   private final Javalin http;
   private final String adminToken;
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -119,7 +120,7 @@ public final class ModelRegistryApp implements AutoCloseable {
       this.owned.add(publisher);
       events = publisher;
     }
-    AliasEventOutbox outbox = new AliasEventOutbox(db, aliases, events);
+    this.outbox = new AliasEventOutbox(db, aliases, events);
     VersionService versionService = new VersionService(db, versions, aliases, audit, artifactRoot);
     AliasService aliasService =
         new AliasService(
@@ -301,6 +302,7 @@ public final class ModelRegistryApp implements AutoCloseable {
       consumer.close();
     }
     keeper.close();
+    outbox.close();
     try {
       http.stop();
     } catch (RuntimeException e) {

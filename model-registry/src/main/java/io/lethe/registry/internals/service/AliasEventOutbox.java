@@ -15,17 +15,52 @@ import org.slf4j.LoggerFactory;
  * the next flush (after the next move, or on the keeper's next round): at least once, in order.
  * Without Kafka nothing is marked, so a later run with Kafka still publishes everything.
  */
-public final class AliasEventOutbox {
+public final class AliasEventOutbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AliasEventOutbox.class);
 
   private final Database db;
   private final AliasDao aliases;
   private final AliasEventSink sink;
+  private final java.util.concurrent.atomic.AtomicBoolean queued =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  // Publishing waits on the broker: never on the caller's (HTTP or consumer) thread.
+  private final java.util.concurrent.ExecutorService thread =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "lethe-registry-alias-events");
+            t.setDaemon(true);
+            return t;
+          });
 
   public AliasEventOutbox(Database db, AliasDao aliases, AliasEventSink sink) {
     this.db = db;
     this.aliases = aliases;
     this.sink = sink;
+  }
+
+  /** Asks for a flush on the outbox's own thread; requests made while one is queued coalesce. */
+  public void flushSoon() {
+    if (sink != AliasEventSink.NONE && queued.compareAndSet(false, true)) {
+      try {
+        thread.execute(
+            () -> {
+              queued.set(false);
+              flush();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        queued.set(false);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Publishes every unpublished move; returns how many it published. */

@@ -122,7 +122,7 @@ public final class AliasService {
           Integer from = current.map(AliasRow::version).orElse(null);
           move(modelId, alias, AliasMoveKind.PROMOTE, from, version, reason, actor);
         });
-    events.flush();
+    events.flushSoon();
     return alias(modelId, alias);
   }
 
@@ -149,7 +149,7 @@ public final class AliasService {
           checkServable(versionService.find(modelId, target), ledger(modelId));
           move(modelId, alias, AliasMoveKind.ROLLBACK, current.version(), target, reason, actor);
         });
-    events.flush();
+    events.flushSoon();
     return alias(modelId, alias);
   }
 
@@ -170,7 +170,7 @@ public final class AliasService {
                   null,
                   Checks.details("alias", alias, "reason", reason)));
         });
-    events.flush();
+    events.flushSoon();
   }
 
   /**
@@ -230,7 +230,7 @@ public final class AliasService {
             }
           });
     }
-    events.flush();
+    events.flushSoon();
   }
 
   /** Aliases, over all models, that point at a version holding erased data. */
