@@ -31,6 +31,10 @@ class SchemaEvolutionTest {
           "ModelVersion", ModelVersion.getClassSchema(),
           "RequestReceipt", RequestReceipt.getClassSchema());
 
+  /** Schemas without a released copy yet: checked for docs and defaults only. */
+  private static final Map<String, Schema> UNRELEASED =
+      Map.of("AliasEvent", AliasEvent.getClassSchema());
+
   @ParameterizedTest
   @ValueSource(strings = {"v1"})
   void currentSchemasReadEveryReleasedSchema(String release) {
@@ -64,6 +68,9 @@ class SchemaEvolutionTest {
   @Test
   void everyFieldIsDocumentedAndEveryEnumHasADefault() {
     for (Schema schema : CURRENT.values()) {
+      checkDocumented(schema, new ArrayList<>());
+    }
+    for (Schema schema : UNRELEASED.values()) {
       checkDocumented(schema, new ArrayList<>());
     }
   }

@@ -1,5 +1,6 @@
 package io.lethe.kafka;
 
+import io.lethe.avro.AliasEvent;
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
@@ -18,6 +19,7 @@ public final class LetheTopics {
   public final Topic<String, UnlearningBatch> unlearningBatches;
   public final Topic<String, ModelVersion> modelVersions;
   public final Topic<String, RequestReceipt> requestReceipts;
+  public final Topic<String, AliasEvent> aliasEvents;
   public final AvroSerdes serdes;
 
   public LetheTopics(TopicNames names, AvroSerdes serdes) {
@@ -34,5 +36,7 @@ public final class LetheTopics {
         new Topic<>(names.modelVersions(), Serdes.String(), serdes.serde(ModelVersion.class));
     this.requestReceipts =
         new Topic<>(names.requestReceipts(), Serdes.String(), serdes.serde(RequestReceipt.class));
+    this.aliasEvents =
+        new Topic<>(names.aliasEvents(), Serdes.String(), serdes.serde(AliasEvent.class));
   }
 }

@@ -14,7 +14,8 @@ public record TopicNames(
     String trainingLineage,
     String unlearningBatches,
     String modelVersions,
-    String requestReceipts) {
+    String requestReceipts,
+    String aliasEvents) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -23,7 +24,8 @@ public record TopicNames(
           "lethe.training-lineage",
           "lethe.unlearning-batches",
           "lethe.model-versions",
-          "lethe.request-receipts");
+          "lethe.request-receipts",
+          "lethe.alias-events");
 
   /** The settings {@link #fromConfig} reads: {@code lethe.topic.deletion-requests} and friends. */
   public static final List<String> SETTING_KEYS =
@@ -43,7 +45,8 @@ public record TopicNames(
         get(config, "training-lineage", DEFAULTS.trainingLineage),
         get(config, "unlearning-batches", DEFAULTS.unlearningBatches),
         get(config, "model-versions", DEFAULTS.modelVersions),
-        get(config, "request-receipts", DEFAULTS.requestReceipts));
+        get(config, "request-receipts", DEFAULTS.requestReceipts),
+        get(config, "alias-events", DEFAULTS.aliasEvents));
   }
 
   /** The same topics with {@code prefix} in front of every name. */
@@ -54,7 +57,8 @@ public record TopicNames(
         prefix + trainingLineage,
         prefix + unlearningBatches,
         prefix + modelVersions,
-        prefix + requestReceipts);
+        prefix + requestReceipts,
+        prefix + aliasEvents);
   }
 
   public List<String> all() {
@@ -64,7 +68,8 @@ public record TopicNames(
         trainingLineage,
         unlearningBatches,
         modelVersions,
-        requestReceipts);
+        requestReceipts,
+        aliasEvents);
   }
 
   private static String get(Map<String, ?> config, String key, String fallback) {

@@ -2,22 +2,34 @@ package io.lethe.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.lethe.avro.AliasEvent;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
-import io.lethe.registry.internals.cert.Ed25519Signer;
+import io.lethe.registry.internals.artifact.ArtifactRoot;
+import io.lethe.registry.internals.artifact.ArtifactVerifier;
 import io.lethe.registry.internals.db.Database;
 import io.lethe.registry.internals.db.EmbeddedDatabase;
 import io.lethe.registry.internals.db.JdbcAliasDao;
 import io.lethe.registry.internals.db.JdbcAuditDao;
+import io.lethe.registry.internals.db.JdbcCertificateDao;
+import io.lethe.registry.internals.db.JdbcKeyringDao;
 import io.lethe.registry.internals.db.JdbcReceiptDao;
 import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
+import io.lethe.registry.internals.kafka.AliasEventPublisher;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
-import io.lethe.registry.internals.service.ArtifactVerifier;
+import io.lethe.registry.internals.service.AliasEventOutbox;
+import io.lethe.registry.internals.service.AliasEventSink;
+import io.lethe.registry.internals.service.AliasService;
+import io.lethe.registry.internals.service.AuditService;
 import io.lethe.registry.internals.service.CertificateService;
+import io.lethe.registry.internals.service.ErasureKeeper;
 import io.lethe.registry.internals.service.IngestService;
+import io.lethe.registry.internals.service.PurgeService;
 import io.lethe.registry.internals.service.RegistryMetrics;
-import io.lethe.registry.internals.service.RegistryService;
+import io.lethe.registry.internals.service.RequestService;
+import io.lethe.registry.internals.service.VersionService;
+import io.lethe.registry.internals.web.AliasController;
 import io.lethe.registry.internals.web.AuditController;
 import io.lethe.registry.internals.web.HttpServer;
 import io.lethe.registry.internals.web.Json;
@@ -33,17 +45,16 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +75,9 @@ public final class ModelRegistryApp implements AutoCloseable {
   private final Database db;
   private final PrometheusMeterRegistry meters;
   private final RegistryConsumer consumer;
+  private final CertificateService certificates;
+  private final ErasureKeeper keeper;
+  private final AliasEventOutbox outbox;
   private final Javalin http;
   private final String adminToken;
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -83,7 +97,7 @@ public final class ModelRegistryApp implements AutoCloseable {
       AutoCloseable... owned) {
     this.config = config;
     this.owned.addAll(List.of(owned));
-    this.db = new Database(dataSource);
+    this.db = new Database(dataSource, Migrations.DEFAULT_APP_ROLE);
     this.meters = meters;
     ObjectMapper json = Json.mapper();
 
@@ -92,12 +106,61 @@ public final class ModelRegistryApp implements AutoCloseable {
     JdbcAliasDao aliases = new JdbcAliasDao(db);
     JdbcAuditDao audit = new JdbcAuditDao(db, json);
     RegistryMetrics metrics = new RegistryMetrics(meters);
-    RegistryService registry = new RegistryService(db, versions, receipts, aliases, audit, clock);
-    IngestService ingest =
-        new IngestService(db, versions, receipts, audit, new ArtifactVerifier(), metrics);
-    CertificateService certificates = new CertificateService(registry, signer(config), json, clock);
+    ArtifactRoot artifactRoot = ArtifactRoot.of(config.artifactRoot());
+    log.info("Artifacts are read, served and deleted only under {}", artifactRoot);
 
-    this.adminToken = adminToken(config);
+    AliasEventSink events = AliasEventSink.NONE;
+    if (config.bootstrapServers() != null) {
+      AliasEventPublisher publisher =
+          new AliasEventPublisher(
+              producerConfig(config),
+              config.topics().aliasEvents(),
+              config.serdes().serde(AliasEvent.class).serializer());
+      // Closed before the embedded database (owned things close last first).
+      this.owned.add(publisher);
+      events = publisher;
+    }
+    this.outbox = new AliasEventOutbox(db, aliases, events);
+    VersionService versionService = new VersionService(db, versions, aliases, audit, artifactRoot);
+    AliasService aliasService =
+        new AliasService(
+            db, versionService, versions, receipts, aliases, audit, config.aliasPolicies(), outbox);
+    PurgeService purge =
+        new PurgeService(
+            db, versionService, versions, aliases, aliasService, audit, artifactRoot, clock);
+    RequestService requests = new RequestService(db, versions, receipts);
+    IngestService ingest =
+        new IngestService(
+            db,
+            versions,
+            receipts,
+            audit,
+            new ArtifactVerifier(artifactRoot, config.artifactReadTimeout()),
+            metrics,
+            aliasService);
+    this.certificates =
+        new CertificateService(
+            db,
+            requests,
+            versionService,
+            aliasService,
+            new JdbcCertificateDao(db),
+            new JdbcKeyringDao(db),
+            audit,
+            Secrets.signer(config),
+            json,
+            clock);
+    this.keeper =
+        new ErasureKeeper(
+            aliasService,
+            purge,
+            outbox,
+            versions,
+            config.purgeDeadline(),
+            config.purgeCheckInterval());
+    metrics.servingErasedData(keeper::servingErasedData);
+
+    this.adminToken = Secrets.adminToken(config);
     this.consumer =
         config.bootstrapServers() == null
             ? null
@@ -113,9 +176,10 @@ public final class ModelRegistryApp implements AutoCloseable {
     this.http =
         HttpServer.create(
             Routes.all(
-                new ModelController(registry, json),
-                new RequestController(registry, certificates, json),
-                new AuditController(registry),
+                new ModelController(versionService, purge),
+                new AliasController(aliasService, json),
+                new RequestController(requests, certificates),
+                new AuditController(new AuditService(db, audit)),
                 new SystemController(meters, this::health)),
             json,
             adminToken);
@@ -128,7 +192,7 @@ public final class ModelRegistryApp implements AutoCloseable {
     try {
       DataSource dataSource;
       if (config.jdbcUrl() == null) {
-        embedded = EmbeddedDatabase.start(config.embeddedDataDir());
+        embedded = EmbeddedDatabase.start(config.effectiveEmbeddedDataDir());
         dataSource = embedded.dataSource();
       } else {
         PGSimpleDataSource pg = new PGSimpleDataSource();
@@ -170,13 +234,19 @@ public final class ModelRegistryApp implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     new UptimeMetrics().bindTo(meters);
+    certificates.registerKey();
+    keeper.start();
     if (consumer != null) {
       consumer.start();
     } else {
       log.warn("No Kafka bootstrap servers configured: the registry serves its database only");
     }
     http.start(config.httpHost(), config.httpPort());
-    log.info("Model registry listening on {}", baseUrl());
+    log.info(
+        "Model registry listening on {}:{} (reach it at {})",
+        config.httpHost(),
+        httpPort(),
+        baseUrl());
     return this;
   }
 
@@ -184,11 +254,16 @@ public final class ModelRegistryApp implements AutoCloseable {
     return http.port();
   }
 
-  /** {@code http://127.0.0.1:PORT} (or the configured host when it is not a wildcard). */
+  /**
+   * {@code http://HOST:PORT}: the configured host, or 127.0.0.1 when it is a wildcard (a wildcard
+   * binds every interface, loopback included).
+   */
   public String baseUrl() {
     String host = config.httpHost();
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "127.0.0.1";
+    } else if (host.contains(":")) {
+      host = "[" + host + "]";
     }
     return "http://" + host + ":" + httpPort();
   }
@@ -226,6 +301,8 @@ public final class ModelRegistryApp implements AutoCloseable {
     if (consumer != null) {
       consumer.close();
     }
+    keeper.close();
+    outbox.close();
     try {
       http.stop();
     } catch (RuntimeException e) {
@@ -243,40 +320,28 @@ public final class ModelRegistryApp implements AutoCloseable {
     log.info("Model registry stopped");
   }
 
+  /** The consumer's connection settings (security and the like) with the bootstrap servers. */
+  private static Map<String, Object> producerConfig(RegistryConfig config) {
+    Map<String, Object> kafka = new HashMap<>(config.consumerProperties());
+    kafka
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("group.")
+                    || k.equals("isolation.level")
+                    || k.startsWith("auto.")
+                    || k.startsWith("enable.auto")
+                    || k.startsWith("max.poll"));
+    kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lethe-model-registry-alias-events");
+    return kafka;
+  }
+
   private static Map<String, Object> kafkaConfig(RegistryConfig config) {
     Map<String, Object> kafka = new HashMap<>(config.consumerProperties());
     kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     kafka.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroupId());
     kafka.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "lethe-model-registry");
     return kafka;
-  }
-
-  private static Ed25519Signer signer(RegistryConfig config) {
-    if (config.signingKey() != null) {
-      Ed25519Signer signer = Ed25519Signer.fromPkcs8(config.signingKey());
-      log.info("Deletion certificates signed with key {}", signer.keyId());
-      return signer;
-    }
-    Ed25519Signer signer = Ed25519Signer.generate();
-    log.warn(
-        "No {}signing-key configured: generated Ed25519 key {} for this run only; certificates"
-            + " issued now will not verify after a restart",
-        RegistryConfig.PREFIX,
-        signer.keyId());
-    return signer;
-  }
-
-  private static String adminToken(RegistryConfig config) {
-    if (config.adminToken() != null) {
-      return config.adminToken();
-    }
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    log.warn(
-        "No {}admin-token configured: mutating endpoints accept the generated bearer token {}",
-        RegistryConfig.PREFIX,
-        token);
-    return token;
   }
 }

@@ -3,6 +3,7 @@ package io.lethe.registry;
 import io.lethe.kafka.AvroSerdes;
 import io.lethe.kafka.TopicNames;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,15 @@ import java.util.Objects;
  *     one at start (certificates then do not verify after a restart)
  * @param consumerGroupId Kafka consumer group of the registry
  * @param consumerProperties extra Kafka consumer properties (security settings and the like)
+ * @param dataDir where the registry keeps what must survive a restart: the embedded database (when
+ *     {@code embeddedDataDir} is not set), the signing key and a generated admin token; null keeps
+ *     them for one run only (a temporary database, a key that dies with the process)
+ * @param artifactRoot the only directory whose files the registry reads, serves and deletes; null
+ *     verifies no artifact at all
+ * @param artifactReadTimeout longest time spent reading one artifact at ingest
+ * @param aliasPolicies what happens to an alias left on a version that holds newly erased data
+ * @param purgeDeadline how long after an erasure is applied the versions still holding its data are
+ *     purged (once no alias points at them)
  */
 public record RegistryConfig(
     String bootstrapServers,
@@ -41,22 +51,55 @@ public record RegistryConfig(
     String adminToken,
     String signingKey,
     String consumerGroupId,
-    Map<String, String> consumerProperties) {
+    Map<String, String> consumerProperties,
+    Path dataDir,
+    Path artifactRoot,
+    Duration artifactReadTimeout,
+    AliasPolicies aliasPolicies,
+    Duration purgeDeadline,
+    Duration purgeCheckInterval) {
 
   public static final String PREFIX = "lethe.registry.";
   public static final String DEFAULT_GROUP_ID = "lethe-model-registry";
   public static final int DEFAULT_HTTP_PORT = 8081;
+  public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+  public static final Duration DEFAULT_ARTIFACT_READ_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_PURGE_DEADLINE = Duration.ofHours(24);
+  public static final Duration DEFAULT_PURGE_CHECK_INTERVAL = Duration.ofMinutes(1);
 
   public RegistryConfig {
     topics = Objects.requireNonNullElse(topics, TopicNames.DEFAULTS);
     serdes = serdes == null ? AvroSerdes.embedded() : serdes;
-    httpHost = httpHost == null || httpHost.isBlank() ? "0.0.0.0" : httpHost;
+    httpHost = httpHost == null || httpHost.isBlank() ? DEFAULT_HTTP_HOST : httpHost;
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("httpPort must be 0..65535, got " + httpPort);
     }
     consumerGroupId =
         consumerGroupId == null || consumerGroupId.isBlank() ? DEFAULT_GROUP_ID : consumerGroupId;
     consumerProperties = consumerProperties == null ? Map.of() : Map.copyOf(consumerProperties);
+    artifactReadTimeout =
+        artifactReadTimeout == null ? DEFAULT_ARTIFACT_READ_TIMEOUT : artifactReadTimeout;
+    aliasPolicies = aliasPolicies == null ? AliasPolicies.DEFAULT : aliasPolicies;
+    purgeDeadline = purgeDeadline == null ? DEFAULT_PURGE_DEADLINE : purgeDeadline;
+    purgeCheckInterval =
+        purgeCheckInterval == null ? DEFAULT_PURGE_CHECK_INTERVAL : purgeCheckInterval;
+    if (purgeCheckInterval.isNegative() || purgeCheckInterval.isZero()) {
+      throw new IllegalArgumentException("purgeCheckInterval must be positive");
+    }
+    if (artifactReadTimeout.isNegative() || artifactReadTimeout.isZero()) {
+      throw new IllegalArgumentException("artifactReadTimeout must be positive");
+    }
+    if (purgeDeadline.isNegative()) {
+      throw new IllegalArgumentException("purgeDeadline must not be negative");
+    }
+  }
+
+  /** The embedded database's data directory: the configured one, else {@code dataDir/postgres}. */
+  public Path effectiveEmbeddedDataDir() {
+    if (embeddedDataDir != null) {
+      return embeddedDataDir;
+    }
+    return dataDir == null ? null : dataDir.resolve("postgres");
   }
 
   public static Builder builder() {
@@ -77,7 +120,13 @@ public record RegistryConfig(
         .adminToken(adminToken)
         .signingKey(signingKey)
         .consumerGroupId(consumerGroupId)
-        .consumerProperties(consumerProperties);
+        .consumerProperties(consumerProperties)
+        .dataDir(dataDir)
+        .artifactRoot(artifactRoot)
+        .artifactReadTimeout(artifactReadTimeout)
+        .aliasPolicies(aliasPolicies)
+        .purgeDeadline(purgeDeadline)
+        .purgeCheckInterval(purgeCheckInterval);
   }
 
   /**
@@ -118,7 +167,30 @@ public record RegistryConfig(
         first(props, PREFIX + "admin-token"),
         first(props, PREFIX + "signing-key"),
         first(props, PREFIX + "consumer.group-id"),
-        consumer);
+        consumer,
+        path(first(props, PREFIX + "data-dir")),
+        path(first(props, PREFIX + "artifact-root")),
+        duration(props, PREFIX + "artifact-read-timeout"),
+        AliasPolicies.fromProperties(props, PREFIX + "alias-policy"),
+        duration(props, PREFIX + "purge.deadline"),
+        duration(props, PREFIX + "purge.check-interval"));
+  }
+
+  private static Path path(String value) {
+    return value == null ? null : Path.of(value);
+  }
+
+  private static Duration duration(Map<String, ?> props, String key) {
+    String value = first(props, key);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          key + " is not an ISO-8601 duration (e.g. PT24H): " + value);
+    }
   }
 
   private static String first(Map<String, ?> props, String... keys) {
@@ -155,6 +227,14 @@ public record RegistryConfig(
         + (signingKey == null ? "(generated)" : "***")
         + ", consumerGroupId="
         + consumerGroupId
+        + ", dataDir="
+        + (dataDir == null ? "(none: one run only)" : dataDir)
+        + ", artifactRoot="
+        + (artifactRoot == null ? "(none: no artifact is verified)" : artifactRoot)
+        + ", aliasPolicies="
+        + aliasPolicies
+        + ", purgeDeadline="
+        + purgeDeadline
         + "]";
   }
 
@@ -173,6 +253,42 @@ public record RegistryConfig(
     private String signingKey;
     private String consumerGroupId = DEFAULT_GROUP_ID;
     private Map<String, String> consumerProperties = Map.of();
+    private Path dataDir;
+    private Path artifactRoot;
+    private Duration artifactReadTimeout;
+    private AliasPolicies aliasPolicies;
+    private Duration purgeDeadline;
+    private Duration purgeCheckInterval;
+
+    public Builder purgeCheckInterval(Duration v) {
+      purgeCheckInterval = v;
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder artifactRoot(Path v) {
+      artifactRoot = v;
+      return this;
+    }
+
+    public Builder artifactReadTimeout(Duration v) {
+      artifactReadTimeout = v;
+      return this;
+    }
+
+    public Builder aliasPolicies(AliasPolicies v) {
+      aliasPolicies = v;
+      return this;
+    }
+
+    public Builder purgeDeadline(Duration v) {
+      purgeDeadline = v;
+      return this;
+    }
 
     public Builder bootstrapServers(String v) {
       bootstrapServers = v;
@@ -253,7 +369,13 @@ public record RegistryConfig(
           adminToken,
           signingKey,
           consumerGroupId,
-          consumerProperties);
+          consumerProperties,
+          dataDir,
+          artifactRoot,
+          artifactReadTimeout,
+          aliasPolicies,
+          purgeDeadline,
+          purgeCheckInterval);
     }
   }
 }

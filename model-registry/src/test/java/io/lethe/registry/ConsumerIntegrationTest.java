@@ -134,7 +134,10 @@ class ConsumerIntegrationTest {
     Artifact good = fx.artifacts.write(300);
     Artifact wrongHash = new Artifact(good.getUri(), "0".repeat(64), good.getSizeBytes());
     Artifact missing =
-        new Artifact(tempDir.resolve("nope.params").toUri().toString(), "a".repeat(64), 10L);
+        new Artifact(
+            Artifacts.path(good).resolveSibling("nope.params").toUri().toString(),
+            "a".repeat(64),
+            10L);
     Artifact tampered = fx.artifacts.write(400);
     Files.write(Artifacts.path(tampered), new byte[400]);
     fx.publish(fx.artifacts.version("bad", 1, VerificationStatus.PASSED, List.of(), wrongHash));
@@ -154,7 +157,7 @@ class ConsumerIntegrationTest {
             .get("artifact")
             .get("problem")
             .asText()
-            .contains("sha256 mismatch"));
+            .contains("sha256 does not match"));
     assertTrue(
         fx.http
             .get("/api/models/bad/versions/2")

@@ -22,7 +22,11 @@ class RegistryConfigTest {
     assertEquals(SerializationMode.EMBEDDED, c.serdes().mode());
     assertNull(c.jdbcUrl(), "embedded PostgreSQL");
     assertNull(c.embeddedDataDir(), "temporary data directory");
-    assertEquals("0.0.0.0", c.httpHost());
+    assertEquals("127.0.0.1", c.httpHost(), "loopback unless told otherwise");
+    assertNull(c.dataDir(), "one run only");
+    assertNull(c.artifactRoot(), "no artifact is verified without a root");
+    assertEquals(AliasPolicy.FOLLOW, c.aliasPolicies().of("any-model"));
+    assertEquals(java.time.Duration.ofHours(24), c.purgeDeadline());
     assertEquals(8081, c.httpPort());
     assertNull(c.adminToken());
     assertNull(c.signingKey());
@@ -46,7 +50,21 @@ class RegistryConfigTest {
                 Map.entry("lethe.registry.admin-token", "s3cret"),
                 Map.entry("lethe.registry.signing-key", "KEY"),
                 Map.entry("lethe.registry.consumer.group-id", "g"),
-                Map.entry("lethe.registry.kafka.security.protocol", "SASL_SSL")));
+                Map.entry("lethe.registry.kafka.security.protocol", "SASL_SSL"),
+                Map.entry("lethe.registry.data-dir", "/var/lib/lethe/registry"),
+                Map.entry("lethe.registry.artifact-root", "/var/lib/lethe/artifacts"),
+                Map.entry("lethe.registry.artifact-read-timeout", "PT5S"),
+                Map.entry("lethe.registry.alias-policy", "hold"),
+                Map.entry("lethe.registry.alias-policy.fast-model", "follow"),
+                Map.entry("lethe.registry.purge.deadline", "PT1H"),
+                Map.entry("lethe.registry.purge.check-interval", "PT10S")));
+    assertEquals(Path.of("/var/lib/lethe/registry"), c.dataDir());
+    assertEquals(Path.of("/var/lib/lethe/artifacts"), c.artifactRoot());
+    assertEquals(java.time.Duration.ofSeconds(5), c.artifactReadTimeout());
+    assertEquals(AliasPolicy.HOLD, c.aliasPolicies().of("other"));
+    assertEquals(AliasPolicy.FOLLOW, c.aliasPolicies().of("fast-model"));
+    assertEquals(java.time.Duration.ofHours(1), c.purgeDeadline());
+    assertEquals(java.time.Duration.ofSeconds(10), c.purgeCheckInterval());
     assertEquals("k1:9092", c.bootstrapServers());
     assertEquals("mv", c.topics().modelVersions());
     assertEquals("jdbc:postgresql://db/lethe", c.jdbcUrl());

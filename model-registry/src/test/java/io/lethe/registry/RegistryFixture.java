@@ -39,6 +39,15 @@ final class RegistryFixture implements AutoCloseable {
 
   /** With {@code jdbcUrl} set, the registry uses that (external) database instead of its own. */
   RegistryFixture(Path tempDir, String signingKey, String jdbcUrl) {
+    this(tempDir, signingKey, jdbcUrl, b -> b);
+  }
+
+  /** {@code customize} adjusts the registry's configuration (policies, deadlines, data dir). */
+  RegistryFixture(
+      Path tempDir,
+      String signingKey,
+      String jdbcUrl,
+      java.util.function.UnaryOperator<RegistryConfig.Builder> customize) {
     kafka = EmbeddedKafka.start();
     try {
       TopicNames names =
@@ -47,19 +56,22 @@ final class RegistryFixture implements AutoCloseable {
       topics = new LetheTopics(names, AvroSerdes.embedded());
       app =
           ModelRegistryApp.start(
-              RegistryConfig.builder()
-                  .bootstrapServers(kafka.bootstrapServers())
-                  .topics(names)
-                  .serdes(AvroSerdes.embedded())
-                  .httpHost("127.0.0.1")
-                  .httpPort(0)
-                  .adminToken(TOKEN)
-                  .signingKey(signingKey)
-                  .jdbcUrl(jdbcUrl)
-                  .consumerGroupId("registry-test-" + UUID.randomUUID())
+              customize
+                  .apply(
+                      RegistryConfig.builder()
+                          .bootstrapServers(kafka.bootstrapServers())
+                          .topics(names)
+                          .serdes(AvroSerdes.embedded())
+                          .httpHost("127.0.0.1")
+                          .httpPort(0)
+                          .adminToken(TOKEN)
+                          .signingKey(signingKey)
+                          .jdbcUrl(jdbcUrl)
+                          .artifactRoot(tempDir.resolve("artifacts"))
+                          .consumerGroupId("registry-test-" + UUID.randomUUID()))
                   .build());
       http = new Http(app.baseUrl());
-      artifacts = new Artifacts(tempDir);
+      artifacts = new Artifacts(tempDir.resolve("artifacts"));
       producer =
           new KafkaProducer<>(
               Map.of(
@@ -90,6 +102,41 @@ final class RegistryFixture implements AutoCloseable {
     send(
         new ProducerRecord<>(
             topics.names.modelVersions(), null, timestamp, version.getModelId(), bytes));
+  }
+
+  /** Alias events published so far on this fixture's topic, in order (reads from the start). */
+  java.util.List<io.lethe.avro.AliasEvent> aliasEvents() {
+    java.util.List<io.lethe.avro.AliasEvent> events = new java.util.ArrayList<>();
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(
+            Map.of(
+                "bootstrap.servers",
+                kafka.bootstrapServers(),
+                "group.id",
+                "alias-events-" + UUID.randomUUID(),
+                "auto.offset.reset",
+                "earliest"),
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      consumer.subscribe(java.util.List.of(topics.names.aliasEvents()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      int emptyPolls = 0;
+      while (System.nanoTime() < deadline && emptyPolls < 3) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        if (records.isEmpty() && !consumer.assignment().isEmpty()) {
+          emptyPolls++;
+        }
+        for (var r : records) {
+          events.add(
+              topics
+                  .aliasEvents
+                  .valueSerde()
+                  .deserializer()
+                  .deserialize(topics.names.aliasEvents(), r.value()));
+        }
+      }
+    }
+    return events;
   }
 
   void publish(RequestReceipt receipt) {

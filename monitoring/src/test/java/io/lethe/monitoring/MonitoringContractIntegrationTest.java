@@ -28,7 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitoringContractIntegrationTest {
   /** What only the model registry serves. */
   static final Set<String> REGISTRY_METRICS =
-      Set.of("lethe_registry_versions_ingested_total", "lethe_registry_ingest_lag_seconds");
+      Set.of(
+          "lethe_registry_versions_ingested_total",
+          "lethe_registry_ingest_lag_seconds",
+          "lethe_registry_aliases_serving_erased_data");
 
   @TempDir static Path dir;
   private static EmbeddedKafka kafka;

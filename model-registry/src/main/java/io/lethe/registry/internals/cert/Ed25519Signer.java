@@ -112,6 +112,26 @@ public final class Ed25519Signer {
     }
   }
 
+  /**
+   * Whether {@code sig} is the signature of {@code data} by the X.509 (base64) Ed25519 public key
+   * {@code publicKeyBase64}; false for malformed keys or signatures.
+   */
+  public static boolean verify(String publicKeyBase64, byte[] data, byte[] sig) {
+    try {
+      PublicKey key =
+          KeyFactory.getInstance(ALGORITHM)
+              .generatePublic(
+                  new java.security.spec.X509EncodedKeySpec(
+                      Base64.getDecoder().decode(publicKeyBase64)));
+      Signature signature = Signature.getInstance(ALGORITHM);
+      signature.initVerify(key);
+      signature.update(data);
+      return signature.verify(sig);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** The public key, X.509 SubjectPublicKeyInfo, base64. */
   public String publicKeyBase64() {
     return Base64.getEncoder().encodeToString(publicKey.getEncoded());

@@ -19,12 +19,29 @@ public interface AliasDao {
 
   List<AliasRow> list(String modelId);
 
+  /** Every alias of every model, by model and alias. */
+  List<AliasRow> listAll();
+
   void set(String modelId, String alias, int version);
 
   boolean delete(String modelId, String alias);
 
   void recordMove(
-      String modelId, String alias, String kind, Integer from, Integer to, String reason);
+      String modelId,
+      String alias,
+      io.lethe.avro.AliasMoveKind kind,
+      Integer from,
+      Integer to,
+      String reason,
+      String actor);
+
+  /**
+   * The oldest move not yet published, locked until the transaction ends (other transactions skip
+   * it); empty when all are published. Call inside a transaction.
+   */
+  java.util.Optional<AliasMove> lockNextUnpublished();
+
+  void markPublished(long id);
 
   /** Moves of an alias, newest first. */
   List<AliasMove> history(String modelId, String alias);

@@ -1,5 +1,6 @@
 package io.lethe.registry.internals.db;
 
+import io.lethe.avro.AliasMoveKind;
 import java.time.Instant;
 
 /**
@@ -10,8 +11,9 @@ public record AliasMove(
     long id,
     String modelId,
     String alias,
-    String kind,
+    AliasMoveKind kind,
     Integer fromVersion,
     Integer toVersion,
     String reason,
-    Instant movedAt) {}
+    Instant movedAt,
+    String actor) {}

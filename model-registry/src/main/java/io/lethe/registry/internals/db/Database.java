@@ -10,11 +10,49 @@ import javax.sql.DataSource;
  * auto-commit connection.
  */
 public final class Database {
+  private static final java.util.regex.Pattern ROLE =
+      java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
   private final DataSource dataSource;
+  private final String role;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
+  /** Connections as the data source's own user (the schema owner: migrations and tests). */
   public Database(DataSource dataSource) {
+    this(dataSource, null);
+  }
+
+  /**
+   * Connections that work as {@code role} ({@code SET ROLE}), the application's role from the V2
+   * migration, which owns nothing and so cannot alter the schema or the audit log's triggers.
+   */
+  public Database(DataSource dataSource, String role) {
+    if (role != null) {
+      checkRole(role);
+    }
     this.dataSource = dataSource;
+    this.role = role;
+  }
+
+  /** A role name is spliced into SQL, so it must be a plain lower-case identifier. */
+  public static String checkRole(String role) {
+    if (role == null || !ROLE.matcher(role).matches()) {
+      throw new IllegalArgumentException("database role must match " + ROLE + ", got " + role);
+    }
+    return role;
+  }
+
+  private Connection open() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    if (role != null) {
+      try (java.sql.Statement st = connection.createStatement()) {
+        st.execute("SET ROLE " + role);
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
+    }
+    return connection;
   }
 
   public DataSource dataSource() {
@@ -34,7 +72,7 @@ public final class Database {
       if (bound != null) {
         return work.run(bound);
       }
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = open()) {
         return work.run(connection);
       }
     } catch (SQLException e) {
@@ -50,7 +88,7 @@ public final class Database {
     if (current.get() != null) {
       return work.get();
     }
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = open()) {
       connection.setAutoCommit(false);
       current.set(connection);
       try {

@@ -52,6 +52,12 @@ public final class JdbcAliasDao implements AliasDao {
   }
 
   @Override
+  public List<AliasRow> listAll() {
+    return db.withConnection(
+        c -> Sql.query(c, "SELECT * FROM aliases ORDER BY model_id, alias", JdbcAliasDao::map));
+  }
+
+  @Override
   public void set(String modelId, String alias, int version) {
     db.withConnection(
         c ->
@@ -77,19 +83,46 @@ public final class JdbcAliasDao implements AliasDao {
 
   @Override
   public void recordMove(
-      String modelId, String alias, String kind, Integer from, Integer to, String reason) {
+      String modelId,
+      String alias,
+      io.lethe.avro.AliasMoveKind kind,
+      Integer from,
+      Integer to,
+      String reason,
+      String actor) {
     db.withConnection(
         c ->
             Sql.update(
                 c,
                 "INSERT INTO alias_history (model_id, alias, kind, from_version, to_version,"
-                    + " reason) VALUES (?, ?, ?, ?, ?, ?)",
+                    + " reason, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 modelId,
                 alias,
-                kind,
+                kind.name(),
                 from,
                 to,
-                reason));
+                reason,
+                actor));
+  }
+
+  @Override
+  public Optional<AliasMove> lockNextUnpublished() {
+    return db
+        .withConnection(
+            c ->
+                Sql.query(
+                    c,
+                    "SELECT * FROM alias_history WHERE published_at IS NULL ORDER BY id"
+                        + " LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    JdbcAliasDao::move))
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public void markPublished(long id) {
+    db.withConnection(
+        c -> Sql.update(c, "UPDATE alias_history SET published_at = now() WHERE id = ?", id));
   }
 
   @Override
@@ -99,16 +132,7 @@ public final class JdbcAliasDao implements AliasDao {
             Sql.query(
                 c,
                 "SELECT * FROM alias_history WHERE model_id = ? AND alias = ? ORDER BY id DESC",
-                rs ->
-                    new AliasMove(
-                        rs.getLong("id"),
-                        rs.getString("model_id"),
-                        rs.getString("alias"),
-                        rs.getString("kind"),
-                        Sql.integer(rs, "from_version"),
-                        Sql.integer(rs, "to_version"),
-                        rs.getString("reason"),
-                        Sql.instant(rs, "moved_at")),
+                JdbcAliasDao::move,
                 modelId,
                 alias));
   }
@@ -122,6 +146,19 @@ public final class JdbcAliasDao implements AliasDao {
                 "SELECT DISTINCT version FROM aliases WHERE model_id = ? ORDER BY version",
                 rs -> rs.getInt(1),
                 modelId));
+  }
+
+  private static AliasMove move(ResultSet rs) throws SQLException {
+    return new AliasMove(
+        rs.getLong("id"),
+        rs.getString("model_id"),
+        rs.getString("alias"),
+        io.lethe.avro.AliasMoveKind.valueOf(rs.getString("kind")),
+        Sql.integer(rs, "from_version"),
+        Sql.integer(rs, "to_version"),
+        rs.getString("reason"),
+        Sql.instant(rs, "moved_at"),
+        rs.getString("actor"));
   }
 
   private static AliasRow map(ResultSet rs) throws SQLException {

@@ -26,7 +26,7 @@ public final class JdbcReceiptDao implements ReceiptDao {
                     """,
                     row.receiptKey(),
                     row.requestId(),
-                    row.status(),
+                    row.status().name(),
                     row.modelId(),
                     row.batchId(),
                     row.modelVersion(),
@@ -62,7 +62,7 @@ public final class JdbcReceiptDao implements ReceiptDao {
     return new ReceiptRow(
         rs.getString("receipt_key"),
         rs.getString("request_id"),
-        rs.getString("status"),
+        io.lethe.avro.ReceiptStatus.valueOf(rs.getString("status")),
         rs.getString("model_id"),
         rs.getString("batch_id"),
         Sql.integer(rs, "model_version"),

@@ -54,7 +54,7 @@ public final class JdbcVersionDao implements VersionDao {
                           row.version(),
                           row.parentVersion(),
                           row.batchId(),
-                          row.status(),
+                          row.status().name(),
                           row.failureReason(),
                           row.method(),
                           row.device(),
@@ -196,6 +196,16 @@ public final class JdbcVersionDao implements VersionDao {
   }
 
   @Override
+  public List<String> modelIds() {
+    return db.withConnection(
+        c ->
+            Sql.query(
+                c,
+                "SELECT DISTINCT model_id FROM model_versions ORDER BY model_id",
+                rs -> rs.getString(1)));
+  }
+
+  @Override
   public List<ModelSummary> listModels(String search, int offset, int limit) {
     return db.withConnection(
         c ->
@@ -327,7 +337,7 @@ public final class JdbcVersionDao implements VersionDao {
         Sql.integer(rs, "parent_version"),
         rs.getString("batch_id"),
         strings(rs.getArray("request_ids")),
-        rs.getString("status"),
+        io.lethe.avro.VerificationStatus.valueOf(rs.getString("status")),
         rs.getString("failure_reason"),
         rs.getString("method"),
         rs.getString("device"),

@@ -12,10 +12,19 @@ public final class Migrations {
 
   private Migrations() {}
 
+  /** The role the application works as unless configured otherwise. */
+  public static final String DEFAULT_APP_ROLE = "lethe_app";
+
   public static void migrate(DataSource dataSource) {
+    migrate(dataSource, DEFAULT_APP_ROLE);
+  }
+
+  /** Migrates as the data source's user (the schema owner), granting {@code appRole} its rights. */
+  public static void migrate(DataSource dataSource, String appRole) {
     MigrateResult result =
         Flyway.configure()
             .dataSource(dataSource)
+            .placeholders(java.util.Map.of("appRole", Database.checkRole(appRole)))
             .locations("classpath:db/migration")
             .failOnMissingLocations(true)
             .load()

@@ -32,6 +32,9 @@ public interface VersionDao {
 
   long countModels(String search);
 
+  /** The id of every model with a stored version. */
+  List<String> modelIds();
+
   boolean modelExists(String modelId);
 
   /** (model, version) pairs listing {@code requestId}, by model then version. */

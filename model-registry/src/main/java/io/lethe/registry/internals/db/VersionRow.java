@@ -1,5 +1,6 @@
 package io.lethe.registry.internals.db;
 
+import io.lethe.avro.VerificationStatus;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public record VersionRow(
     Integer parentVersion,
     String batchId,
     List<String> requestIds,
-    String status,
+    VerificationStatus status,
     String failureReason,
     String method,
     String device,
@@ -32,6 +33,14 @@ public record VersionRow(
   public VersionRow {
     requestIds = List.copyOf(requestIds);
     tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  public boolean passed() {
+    return status == VerificationStatus.PASSED;
+  }
+
+  public boolean failed() {
+    return status == VerificationStatus.FAILED;
   }
 
   public boolean purged() {

@@ -1,8 +1,10 @@
 package io.lethe.registry.internals.service;
 
 import io.lethe.avro.ModelVersion;
+import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.VerificationMetrics;
+import io.lethe.registry.internals.artifact.ArtifactVerifier;
 import io.lethe.registry.internals.db.AuditDao;
 import io.lethe.registry.internals.db.AuditEntry;
 import io.lethe.registry.internals.db.Database;
@@ -47,6 +49,7 @@ public final class IngestService {
   private final AuditDao audit;
   private final ArtifactVerifier verifier;
   private final RegistryMetrics metrics;
+  private final AliasService aliases;
 
   public IngestService(
       Database db,
@@ -54,7 +57,9 @@ public final class IngestService {
       ReceiptDao receipts,
       AuditDao audit,
       ArtifactVerifier verifier,
-      RegistryMetrics metrics) {
+      RegistryMetrics metrics,
+      AliasService aliases) {
+    this.aliases = aliases;
     this.db = db;
     this.versions = versions;
     this.receipts = receipts;
@@ -63,8 +68,16 @@ public final class IngestService {
     this.metrics = metrics;
   }
 
+  /**
+   * Stores a version, then applies the model's alias policy: the version may be the one an alias
+   * should follow to, or the first to erase a request an alias still serves. A failure of either
+   * step is retried with the record, and both are idempotent.
+   */
   public Outcome ingestVersion(ModelVersion record) {
     Outcome outcome = store(record);
+    if (outcome != Outcome.REJECTED) {
+      aliases.reconcile(record.getModelId());
+    }
     metrics.versionIngested(outcome.label());
     return outcome;
   }
@@ -72,7 +85,10 @@ public final class IngestService {
   private Outcome store(ModelVersion record) {
     String modelId = record.getModelId();
     if (modelId == null || modelId.isBlank() || record.getVersion() < 1) {
-      log.warn("Rejected a model version without a model id or with version < 1: {}", record);
+      log.warn(
+          "Rejected a model version without a model id or with version < 1 (model {}, version {})",
+          LogSafe.of(modelId),
+          record.getVersion());
       audit.append(
           AuditEntry.of(
               ACTOR,
@@ -115,7 +131,7 @@ public final class IngestService {
             metrics.artifactUnverified();
             log.warn(
                 "Model {} version {} stored with an unverified artifact: {}",
-                modelId,
+                LogSafe.of(modelId),
                 version,
                 check.problem());
             audit.append(
@@ -127,19 +143,19 @@ public final class IngestService {
                     null,
                     Map.of("problem", check.problem(), "uri", row.artifactUri())));
           }
-          log.info("Stored model {} version {} ({})", modelId, version, row.status());
+          log.info("Stored model {} version {} ({})", LogSafe.of(modelId), version, row.status());
           return Outcome.STORED;
         });
   }
 
   private Outcome sameOrConflict(String modelId, int version, String stored, String incoming) {
     if (stored.equals(incoming)) {
-      log.debug("Model {} version {} redelivered; already stored", modelId, version);
+      log.debug("Model {} version {} redelivered; already stored", LogSafe.of(modelId), version);
       return Outcome.DUPLICATE;
     }
     log.warn(
         "Model {} version {} redelivered with different content; the stored version is kept",
-        modelId,
+        LogSafe.of(modelId),
         version);
     if (!audit.exists("version.conflict", modelId, version, "incomingFingerprint", incoming)) {
       audit.append(
@@ -167,7 +183,7 @@ public final class IngestService {
         new ReceiptRow(
             receiptKey(record),
             record.getRequestId(),
-            record.getStatus().name(),
+            record.getStatus(),
             record.getModelId(),
             record.getBatchId(),
             record.getModelVersion(),
@@ -175,6 +191,10 @@ public final class IngestService {
             record.getAt(),
             null);
     boolean stored = receipts.insert(row);
+    if (row.status() == ReceiptStatus.APPLIED && row.modelId() != null) {
+      // An erasure was applied: an alias may now serve data it must not.
+      aliases.reconcile(row.modelId());
+    }
     metrics.receiptIngested(stored ? "stored" : "duplicate");
     return stored;
   }
@@ -197,7 +217,7 @@ public final class IngestService {
         r.getParentVersion(),
         r.getBatchId(),
         List.copyOf(r.getRequestIds()),
-        r.getStatus().name(),
+        r.getStatus(),
         r.getFailureReason(),
         r.getMethod(),
         r.getDevice(),

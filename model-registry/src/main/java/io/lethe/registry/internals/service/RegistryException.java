@@ -17,7 +17,9 @@ public class RegistryException extends RuntimeException {
     /** The thing existed but is gone for good (e.g. a purged artifact). */
     GONE,
     /** The caller did not prove who they are. */
-    UNAUTHENTICATED
+    UNAUTHENTICATED,
+    /** The request body is larger than the registry reads. */
+    TOO_LARGE
   }
 
   private final Kind kind;
@@ -45,6 +47,10 @@ public class RegistryException extends RuntimeException {
 
   public static RegistryException gone(String message) {
     return new RegistryException(Kind.GONE, message);
+  }
+
+  public static RegistryException tooLarge(String message) {
+    return new RegistryException(Kind.TOO_LARGE, message);
   }
 
   public static RegistryException unauthenticated(String message) {

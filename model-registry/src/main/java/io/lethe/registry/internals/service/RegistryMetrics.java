@@ -50,6 +50,15 @@ public final class RegistryMetrics {
         .increment();
   }
 
+  /** Counts aliases serving erased data (policy hold, or nothing to follow to yet). */
+  public void servingErasedData(java.util.function.LongSupplier count) {
+    Gauge.builder("lethe.registry.aliases.serving.erased.data", count::getAsLong)
+        .description(
+            "Aliases pointing at a version that still holds data of an erasure applied to its"
+                + " model")
+        .register(registry);
+  }
+
   public void lag(long millis) {
     lagMillis.set(Math.max(0, millis));
   }

@@ -1,39 +1,236 @@
 package io.lethe.registry.internals.service;
 
+import io.lethe.avro.AliasMoveKind;
+import io.lethe.avro.ReceiptStatus;
+import io.lethe.avro.VerificationStatus;
 import io.lethe.registry.internals.db.AliasMove;
 import io.lethe.registry.internals.db.AliasRow;
+import io.lethe.registry.internals.db.AuditEntry;
+import io.lethe.registry.internals.db.Metrics;
+import io.lethe.registry.internals.db.ModelSummary;
 import io.lethe.registry.internals.db.ReceiptRow;
 import io.lethe.registry.internals.db.VersionRow;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** What the registry's services return; plain data, no HTTP. */
+/**
+ * What the registry's services return; plain data, no HTTP. Database rows stay inside the services:
+ * each row the web layer shows has its view here.
+ */
 public final class Views {
   private Views() {}
 
   /** One page of a listing; {@code page} counts from 0. */
-  public record Page<T>(List<T> items, int page, int size, long total) {}
+  public record Page<T>(List<T> items, int page, int size, long total) {
+    <R> Page<R> map(java.util.function.Function<T, R> f) {
+      return new Page<>(items.stream().map(f).toList(), page, size, total);
+    }
+  }
+
+  /** One model as listed: how many versions, the latest, and when. */
+  public record ModelView(
+      String modelId,
+      int versionCount,
+      int latestVersion,
+      String latestStatus,
+      Instant firstCreatedAt,
+      Instant lastCreatedAt) {
+    static ModelView of(ModelSummary m) {
+      return new ModelView(
+          m.modelId(),
+          m.versionCount(),
+          m.latestVersion(),
+          m.latestStatus(),
+          m.firstCreatedAt(),
+          m.lastCreatedAt());
+    }
+  }
+
+  /** Verification metrics of a version; names follow the Avro {@code VerificationMetrics}. */
+  public record MetricsView(
+      Double forgetAccuracy,
+      Double retainAccuracy,
+      Double testAccuracy,
+      Double mia,
+      Double avgGap,
+      Double jsDivergence,
+      Double parameterDistance,
+      int forgetSetSize,
+      int retainSetSize,
+      long durationMillis,
+      Double speedup) {
+    static MetricsView of(Metrics m) {
+      return new MetricsView(
+          m.forgetAccuracy(),
+          m.retainAccuracy(),
+          m.testAccuracy(),
+          m.mia(),
+          m.avgGap(),
+          m.jsDivergence(),
+          m.parameterDistance(),
+          m.forgetSetSize(),
+          m.retainSetSize(),
+          m.durationMillis(),
+          m.speedup());
+    }
+  }
+
+  /** A stored model version; see {@link VersionRow} for what each field means. */
+  public record VersionView(
+      String modelId,
+      int version,
+      Integer parentVersion,
+      String batchId,
+      List<String> requestIds,
+      VerificationStatus status,
+      String failureReason,
+      String method,
+      String device,
+      String artifactUri,
+      String artifactSha256,
+      long artifactSizeBytes,
+      boolean artifactVerified,
+      String artifactProblem,
+      Instant artifactPurgedAt,
+      MetricsView metrics,
+      Instant createdAt,
+      Instant ingestedAt,
+      List<String> tags) {
+    public boolean purged() {
+      return artifactPurgedAt != null;
+    }
+
+    static VersionView of(VersionRow v) {
+      return new VersionView(
+          v.modelId(),
+          v.version(),
+          v.parentVersion(),
+          v.batchId(),
+          v.requestIds(),
+          v.status(),
+          v.failureReason(),
+          v.method(),
+          v.device(),
+          v.artifactUri(),
+          v.artifactSha256(),
+          v.artifactSizeBytes(),
+          v.artifactVerified(),
+          v.artifactProblem(),
+          v.artifactPurgedAt(),
+          MetricsView.of(v.metrics()),
+          v.createdAt(),
+          v.ingestedAt(),
+          v.tags());
+    }
+  }
+
+  /** One step in a deletion request's life. */
+  public record ReceiptView(
+      String requestId,
+      ReceiptStatus status,
+      String modelId,
+      String batchId,
+      Integer modelVersion,
+      String reason,
+      Instant at) {
+    static ReceiptView of(ReceiptRow r) {
+      return new ReceiptView(
+          r.requestId(),
+          r.status(),
+          r.modelId(),
+          r.batchId(),
+          r.modelVersion(),
+          r.reason(),
+          r.at());
+    }
+  }
+
+  /** An entry of the audit log. */
+  public record AuditView(
+      Long id,
+      Instant at,
+      String actor,
+      String action,
+      String modelId,
+      Integer version,
+      String requestId,
+      Map<String, Object> details) {
+    static AuditView of(AuditEntry e) {
+      return new AuditView(
+          e.id(),
+          e.at(),
+          e.actor(),
+          e.action(),
+          e.modelId(),
+          e.version(),
+          e.requestId(),
+          e.details());
+    }
+  }
+
+  /** One move of an alias; {@code toVersion} null for a removal. */
+  public record AliasMoveView(
+      long id,
+      String modelId,
+      String alias,
+      AliasMoveKind kind,
+      Integer fromVersion,
+      Integer toVersion,
+      String reason,
+      Instant movedAt,
+      String actor) {
+    static AliasMoveView of(AliasMove m) {
+      return new AliasMoveView(
+          m.id(),
+          m.modelId(),
+          m.alias(),
+          m.kind(),
+          m.fromVersion(),
+          m.toVersion(),
+          m.reason(),
+          m.movedAt(),
+          m.actor());
+    }
+  }
 
   /** A version with its place in the lineage and the aliases pointing at it. */
   public record VersionDetail(
-      VersionRow version, List<Integer> ancestors, List<Integer> children, List<String> aliases) {}
+      VersionView version, List<Integer> ancestors, List<Integer> children, List<String> aliases) {}
 
-  /** An alias now, and every move it made, newest first. */
-  public record AliasDetail(AliasRow current, List<AliasMove> history) {}
+  /**
+   * Where an alias points, and the erased requests whose data that version still holds (empty
+   * unless the model's alias policy is HOLD, or no version excludes every erasure yet).
+   */
+  public record AliasView(
+      String modelId,
+      String alias,
+      int version,
+      Instant updatedAt,
+      boolean servesErasedData,
+      List<String> heldRequests) {
+    static AliasView of(AliasRow row, List<String> held) {
+      return new AliasView(
+          row.modelId(), row.alias(), row.version(), row.updatedAt(), !held.isEmpty(), held);
+    }
+  }
+
+  /** An alias now (null when unset), and every move it made, newest first. */
+  public record AliasDetail(AliasView current, List<AliasMoveView> history) {}
 
   /** For one model a request concerns: the first version that no longer holds its data. */
   public record ModelExclusion(
       String modelId,
       Integer firstExcludingVersion,
       boolean versionIngested,
-      String versionStatus,
+      io.lethe.avro.VerificationStatus versionStatus,
       Instant appliedAt) {}
 
   /** A request's receipt history and, per model, its first excluding version. */
   public record RequestView(
       String requestId,
-      String latestStatus,
-      List<ReceiptRow> receipts,
+      io.lethe.avro.ReceiptStatus latestStatus,
+      List<ReceiptView> receipts,
       List<ModelExclusion> models) {}
 
   /** A version whose artifact a purge deleted (or, in a dry run, would delete). */
@@ -43,6 +240,7 @@ public final class Views {
   /** A version that holds erased data but that the purge left alone, and why. */
   public record SkippedVersion(int version, List<String> erasedRequests, String reason) {}
 
+  /** What a purge (manual or automatic) did. */
   public record PurgeReport(
       String modelId, boolean dryRun, List<PurgedVersion> purged, List<SkippedVersion> skipped) {}
 

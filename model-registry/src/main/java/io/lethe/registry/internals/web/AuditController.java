@@ -1,14 +1,14 @@
 package io.lethe.registry.internals.web;
 
 import io.javalin.http.Context;
-import io.lethe.registry.internals.service.RegistryService;
+import io.lethe.registry.internals.service.AuditService;
 import io.lethe.registry.internals.web.Dtos.PageDto;
 
 /** HTTP I/O for the append-only audit log (read only: nothing can change it). */
 public final class AuditController {
-  private final RegistryService registry;
+  private final AuditService registry;
 
-  public AuditController(RegistryService registry) {
+  public AuditController(AuditService registry) {
     this.registry = registry;
   }
 

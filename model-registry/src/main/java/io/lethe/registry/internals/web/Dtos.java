@@ -1,10 +1,10 @@
 package io.lethe.registry.internals.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.lethe.registry.internals.db.Metrics;
-import io.lethe.registry.internals.db.ReceiptRow;
-import io.lethe.registry.internals.db.VersionRow;
 import io.lethe.registry.internals.service.Views;
+import io.lethe.registry.internals.service.Views.MetricsView;
+import io.lethe.registry.internals.service.Views.ReceiptView;
+import io.lethe.registry.internals.service.Views.VersionView;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -45,23 +45,23 @@ public final class Dtos {
       Integer parentVersion,
       String batchId,
       List<String> requestIds,
-      String status,
+      io.lethe.avro.VerificationStatus status,
       String failureReason,
       String method,
       String device,
       ArtifactDto artifact,
-      Metrics metrics,
+      MetricsView metrics,
       Instant createdAt,
       Instant ingestedAt,
       List<String> tags,
       @JsonInclude(JsonInclude.Include.NON_NULL) LineageDto lineage,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<String> aliases) {
 
-    static VersionDto of(VersionRow v) {
+    static VersionDto of(VersionView v) {
       return of(v, null, null);
     }
 
-    static VersionDto of(VersionRow v, LineageDto lineage, List<String> aliases) {
+    static VersionDto of(VersionView v, LineageDto lineage, List<String> aliases) {
       String download =
           v.purged() || !v.artifactVerified()
               ? null
@@ -93,7 +93,7 @@ public final class Dtos {
     }
 
     static VersionDto of(Views.VersionDetail d) {
-      VersionRow v = d.version();
+      VersionView v = d.version();
       return of(
           v,
           new LineageDto(
@@ -104,13 +104,13 @@ public final class Dtos {
 
   public record ReceiptDto(
       String requestId,
-      String status,
+      io.lethe.avro.ReceiptStatus status,
       String modelId,
       String batchId,
       Integer modelVersion,
       String reason,
       Instant at) {
-    static ReceiptDto of(ReceiptRow r) {
+    static ReceiptDto of(ReceiptView r) {
       return new ReceiptDto(
           r.requestId(),
           r.status(),
@@ -124,7 +124,7 @@ public final class Dtos {
 
   public record RequestDto(
       String requestId,
-      String latestStatus,
+      io.lethe.avro.ReceiptStatus latestStatus,
       List<ReceiptDto> receipts,
       List<Views.ModelExclusion> models) {
     static RequestDto of(Views.RequestView v) {

@@ -32,7 +32,7 @@ public final class HttpServer {
           config.showJavalinBanner = false;
           config.startupWatcherEnabled = false;
           config.jsonMapper(new JavalinJackson(json, false));
-          config.http.maxRequestSize = 1_000_000L;
+          config.http.maxRequestSize = Params.MAX_BODY_BYTES;
           config.router.mount(
               router -> {
                 for (Route route : routes) {
@@ -83,6 +83,7 @@ public final class HttpServer {
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case GONE -> 410;
+      case TOO_LARGE -> 413;
     };
   }
 

@@ -1,13 +1,10 @@
 package io.lethe.registry.internals.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import io.lethe.registry.internals.service.RegistryException;
-import io.lethe.registry.internals.service.RegistryService;
+import io.lethe.registry.internals.service.PurgeService;
+import io.lethe.registry.internals.service.VersionService;
 import io.lethe.registry.internals.service.Views;
 import io.lethe.registry.internals.web.Dtos.PageDto;
-import io.lethe.registry.internals.web.Dtos.PromoteRequest;
-import io.lethe.registry.internals.web.Dtos.ReasonRequest;
 import io.lethe.registry.internals.web.Dtos.VersionDto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,16 +13,16 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
-/** HTTP I/O for models, versions, artifacts, tags, aliases and purge. */
+/** HTTP I/O for models, versions, artifacts, tags and purge. */
 public final class ModelController {
   static final int DEFAULT_PAGE_SIZE = 50;
 
-  private final RegistryService registry;
-  private final ObjectMapper json;
+  private final VersionService registry;
+  private final PurgeService purges;
 
-  public ModelController(RegistryService registry, ObjectMapper json) {
-    this.registry = registry;
-    this.json = json;
+  public ModelController(VersionService versions, PurgeService purges) {
+    this.registry = versions;
+    this.purges = purges;
   }
 
   void listModels(Context ctx) {
@@ -62,8 +59,10 @@ public final class ModelController {
         registry.artifact(ctx.pathParam("modelId"), Params.pathInt(ctx, "version"));
     String filename = file.modelId() + "-v" + file.version() + "-" + file.sha256() + ".bin";
     ctx.contentType("application/octet-stream");
+    // The model id comes from Kafka: only safe characters reach the header.
     ctx.header(
-        "Content-Disposition", "attachment; filename=\"" + filename.replace("\"", "") + "\"");
+        "Content-Disposition",
+        "attachment; filename=\"" + filename.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
     ctx.header("X-Checksum-SHA256", file.sha256());
     ctx.header(
         "Digest",
@@ -97,51 +96,8 @@ public final class ModelController {
                 Params.actor(ctx))));
   }
 
-  void listAliases(Context ctx) {
-    ctx.json(Map.of("aliases", registry.aliases(ctx.pathParam("modelId"))));
-  }
-
-  void getAlias(Context ctx) {
-    ctx.json(registry.alias(ctx.pathParam("modelId"), ctx.pathParam("alias")));
-  }
-
-  void promote(Context ctx) {
-    PromoteRequest body = Params.body(ctx, json, PromoteRequest.class);
-    if (body == null || body.version() == null) {
-      throw RegistryException.invalid("body must be {\"version\": <int>, \"reason\": <optional>}");
-    }
-    ctx.json(
-        registry.promote(
-            ctx.pathParam("modelId"),
-            ctx.pathParam("alias"),
-            body.version(),
-            body.reason(),
-            Params.actor(ctx)));
-  }
-
-  void rollback(Context ctx) {
-    ReasonRequest body = Params.body(ctx, json, ReasonRequest.class);
-    ctx.json(
-        registry.rollback(
-            ctx.pathParam("modelId"),
-            ctx.pathParam("alias"),
-            body == null ? null : body.reason(),
-            Params.actor(ctx)));
-  }
-
-  void removeAlias(Context ctx) {
-    ReasonRequest body = Params.body(ctx, json, ReasonRequest.class);
-    registry.removeAlias(
-        ctx.pathParam("modelId"),
-        ctx.pathParam("alias"),
-        body == null ? null : body.reason(),
-        Params.actor(ctx));
-    ctx.status(204);
-  }
-
   void purge(Context ctx) {
     ctx.json(
-        registry.purge(
-            ctx.pathParam("modelId"), Params.queryBool(ctx, "dryRun"), Params.actor(ctx)));
+        purges.purge(ctx.pathParam("modelId"), Params.queryBool(ctx, "dryRun"), Params.actor(ctx)));
   }
 }

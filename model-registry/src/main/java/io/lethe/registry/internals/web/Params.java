@@ -66,7 +66,7 @@ final class Params {
 
   /** The JSON body as {@code type}; an empty body gives null. */
   static <T> T body(Context ctx, ObjectMapper json, Class<T> type) {
-    String body = ctx.body();
+    String body = bodyText(ctx);
     if (body == null || body.isBlank()) {
       return null;
     }
@@ -77,16 +77,25 @@ final class Params {
     }
   }
 
-  static com.fasterxml.jackson.databind.JsonNode bodyTree(Context ctx, ObjectMapper json) {
-    String body = ctx.body();
-    if (body == null || body.isBlank()) {
-      throw RegistryException.invalid("a JSON body is required");
-    }
-    try {
-      return json.readTree(body);
+  /** Largest request body read, chunked or not. */
+  static final int MAX_BODY_BYTES = 1_000_000;
+
+  /**
+   * The body as UTF-8 text, read from the stream and refused (413) past {@link #MAX_BODY_BYTES}.
+   * Jetty's own limit only checks a declared Content-Length, which a chunked request does not have;
+   * reading through here bounds both.
+   */
+  static String bodyText(Context ctx) {
+    byte[] bytes;
+    try (java.io.InputStream in = ctx.bodyInputStream()) {
+      bytes = in.readNBytes(MAX_BODY_BYTES + 1);
     } catch (IOException e) {
-      throw RegistryException.invalid("malformed JSON body: " + firstLine(e.getMessage()));
+      throw RegistryException.invalid("the request body could not be read");
     }
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw RegistryException.tooLarge("the request body exceeds " + MAX_BODY_BYTES + " bytes");
+    }
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Who made a mutating call, for the audit log: "admin", or "admin:NAME" from X-Lethe-Actor. */
@@ -97,6 +106,21 @@ final class Params {
     }
     String clean = name.replaceAll("[^A-Za-z0-9@._ -]", "").trim();
     return "admin:" + (clean.length() > 64 ? clean.substring(0, 64) : clean);
+  }
+
+  /** Longest reason kept with an alias move (it goes into the audit log and the alias event). */
+  static final int MAX_REASON = 500;
+
+  /** A caller's reason, bounded: control characters removed, at most {@link #MAX_REASON}. */
+  static String reason(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String clean = raw.replaceAll("\\p{Cntrl}", " ").strip();
+    if (clean.length() > MAX_REASON) {
+      throw RegistryException.invalid("reason must be at most " + MAX_REASON + " characters");
+    }
+    return clean.isEmpty() ? null : clean;
   }
 
   private static String firstLine(String message) {

@@ -1,23 +1,19 @@
 package io.lethe.registry.internals.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.lethe.registry.internals.service.CertificateService;
-import io.lethe.registry.internals.service.RegistryService;
+import io.lethe.registry.internals.service.RequestService;
 import io.lethe.registry.internals.web.Dtos.RequestDto;
 import java.util.Map;
 
 /** HTTP I/O for deletion requests: receipts, the first excluding version, certificates. */
 public final class RequestController {
-  private final RegistryService registry;
+  private final RequestService registry;
   private final CertificateService certificates;
-  private final ObjectMapper json;
 
-  public RequestController(
-      RegistryService registry, CertificateService certificates, ObjectMapper json) {
-    this.registry = registry;
+  public RequestController(RequestService requests, CertificateService certificates) {
+    this.registry = requests;
     this.certificates = certificates;
-    this.json = json;
   }
 
   void getRequest(Context ctx) {
@@ -25,11 +21,15 @@ public final class RequestController {
   }
 
   void certificate(Context ctx) {
-    ctx.json(certificates.issue(ctx.pathParam("requestId"), ctx.queryParam("modelId"), "public"));
+    // Served as stored at issue: the same signed text on every read.
+    ctx.contentType("application/json")
+        .result(
+            certificates.issue(ctx.pathParam("requestId"), ctx.queryParam("modelId"), "public"));
   }
 
   void verifyCertificate(Context ctx) {
-    ctx.json(certificates.verify(Params.bodyTree(ctx, json)));
+    // The raw text, not a parsed tree: a repeated key must be seen to be refused.
+    ctx.json(certificates.verify(Params.bodyText(ctx)));
   }
 
   void publicKey(Context ctx) {

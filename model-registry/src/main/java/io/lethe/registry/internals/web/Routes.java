@@ -13,6 +13,7 @@ public final class Routes {
 
   public static List<Route> all(
       ModelController models,
+      AliasController aliases,
       RequestController requests,
       AuditController audit,
       SystemController system) {
@@ -27,11 +28,11 @@ public final class Routes {
         get("/api/models/{modelId}/versions/{version}/artifact", PUBLIC, models::artifact),
         put("/api/models/{modelId}/versions/{version}/tags/{tag}", ADMIN, models::addTag),
         delete("/api/models/{modelId}/versions/{version}/tags/{tag}", ADMIN, models::removeTag),
-        get("/api/models/{modelId}/aliases", PUBLIC, models::listAliases),
-        get("/api/models/{modelId}/aliases/{alias}", PUBLIC, models::getAlias),
-        put("/api/models/{modelId}/aliases/{alias}", ADMIN, models::promote),
-        delete("/api/models/{modelId}/aliases/{alias}", ADMIN, models::removeAlias),
-        post("/api/models/{modelId}/aliases/{alias}/rollback", ADMIN, models::rollback),
+        get("/api/models/{modelId}/aliases", PUBLIC, aliases::listAliases),
+        get("/api/models/{modelId}/aliases/{alias}", PUBLIC, aliases::getAlias),
+        put("/api/models/{modelId}/aliases/{alias}", ADMIN, aliases::promote),
+        delete("/api/models/{modelId}/aliases/{alias}", ADMIN, aliases::removeAlias),
+        post("/api/models/{modelId}/aliases/{alias}/rollback", ADMIN, aliases::rollback),
         post("/api/models/{modelId}/purge", ADMIN, models::purge),
         get("/api/requests/{requestId}", PUBLIC, requests::getRequest),
         get("/api/requests/{requestId}/certificate", PUBLIC, requests::certificate),

@@ -48,7 +48,7 @@ class DaoIntegrationTest {
         version == 1 ? null : version - 1,
         version == 1 ? null : "b" + version,
         requests,
-        status,
+        io.lethe.avro.VerificationStatus.valueOf(status),
         "FAILED".equals(status) ? "why" : null,
         "famr",
         "cpu",
@@ -91,7 +91,7 @@ class DaoIntegrationTest {
     VersionRow other = row("twice", 1, "FAILED", List.of("x"));
     assertFalse(versions.insert(other));
     VersionRow stored = versions.find("twice", 1).orElseThrow();
-    assertEquals("PASSED", stored.status());
+    assertEquals(io.lethe.avro.VerificationStatus.PASSED, stored.status());
     assertEquals(List.of(), stored.requestIds());
   }
 
@@ -143,15 +143,25 @@ class DaoIntegrationTest {
   void storesAReceiptOnceAndReadsHistoryInOrder() {
     Instant t = Instant.parse("2026-03-01T00:00:00Z");
     ReceiptRow applied =
-        new ReceiptRow("k2", "req-1", "APPLIED", "m", "b", 4, null, t.plusSeconds(9), null);
+        new ReceiptRow(
+            "k2",
+            "req-1",
+            io.lethe.avro.ReceiptStatus.APPLIED,
+            "m",
+            "b",
+            4,
+            null,
+            t.plusSeconds(9),
+            null);
     ReceiptRow accepted =
-        new ReceiptRow("k1", "req-1", "ACCEPTED", null, null, null, null, t, null);
+        new ReceiptRow(
+            "k1", "req-1", io.lethe.avro.ReceiptStatus.ACCEPTED, null, null, null, null, t, null);
     assertTrue(receipts.insert(applied));
     assertTrue(receipts.insert(accepted));
     assertFalse(receipts.insert(accepted));
     assertEquals(
         List.of("ACCEPTED", "APPLIED"),
-        receipts.forRequest("req-1").stream().map(ReceiptRow::status).toList());
+        receipts.forRequest("req-1").stream().map(r -> r.status().name()).toList());
     assertEquals(4, receipts.appliedOnModel("m").get(0).modelVersion());
   }
 
@@ -163,10 +173,11 @@ class DaoIntegrationTest {
         () -> {
           assertTrue(aliases.findForUpdate("al", "champion").isEmpty());
           aliases.set("al", "champion", 1);
-          aliases.recordMove("al", "champion", "PROMOTE", null, 1, "first");
+          aliases.recordMove(
+              "al", "champion", io.lethe.avro.AliasMoveKind.PROMOTE, null, 1, "first", "admin");
         });
     aliases.set("al", "champion", 2);
-    aliases.recordMove("al", "champion", "PROMOTE", 1, 2, null);
+    aliases.recordMove("al", "champion", io.lethe.avro.AliasMoveKind.PROMOTE, 1, 2, null, "admin");
     assertEquals(2, aliases.find("al", "champion").orElseThrow().version());
     assertEquals(
         List.of(2, 1),

@@ -23,7 +23,8 @@ class RoutesTest {
   static List<Route> routes() {
     return Routes.all(
         new ModelController(null, null),
-        new RequestController(null, null, null),
+        new AliasController(null, null),
+        new RequestController(null, null),
         new AuditController(null),
         new SystemController(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map::of));
   }
