@@ -35,7 +35,8 @@ public record TopicNames(
           "lethe.topic.training-lineage",
           "lethe.topic.unlearning-batches",
           "lethe.topic.model-versions",
-          "lethe.topic.request-receipts");
+          "lethe.topic.request-receipts",
+          "lethe.topic.alias-events");
 
   /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
   public static TopicNames fromConfig(Map<String, ?> config) {

@@ -89,6 +89,11 @@ public final class EmbeddedLethe implements AutoCloseable {
                   .topics(topics.names)
                   .serdes(topics.serdes)
                   .embeddedDataDir(dir.resolve("postgres"))
+                  // The key and token live beside the database: a demo run again on the same
+                  // --data-dir verifies its earlier certificates.
+                  .dataDir(dir.resolve("registry"))
+                  // The artifacts the processor writes (LetheProcessor.Settings.defaults).
+                  .artifactRoot(dir.resolve("artifacts"))
                   .httpPort(httpPort)
                   .build());
       processor =

@@ -1,6 +1,6 @@
 package io.lethe.launcher;
 
-import io.lethe.processor.engine.settings.Durations;
+import io.lethe.config.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

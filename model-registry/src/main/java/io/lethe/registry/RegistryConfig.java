@@ -186,10 +186,9 @@ public record RegistryConfig(
       return null;
     }
     try {
-      return Duration.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          key + " is not an ISO-8601 duration (e.g. PT24H): " + value);
+      return io.lethe.config.Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
     }
   }
 

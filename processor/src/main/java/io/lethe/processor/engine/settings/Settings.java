@@ -1,5 +1,6 @@
 package io.lethe.processor.engine.settings;
 
+import io.lethe.config.Durations;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.lethe.processor.engine.settings;
+package io.lethe.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -7,7 +7,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one parser of durations in Lethe's settings (the catalog, the command line, the services'
+ * (In this module because every service and the engine depend on it; it knows nothing of Kafka.)
+ *
+ * <p>The one parser of durations in Lethe's settings (the catalog, the command line, the services'
  * options): ISO-8601 ({@code PT10S}, {@code P7D}) or the short form people type ({@code 250ms},
  * {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d}, also combined: {@code 1h30m}).
  */

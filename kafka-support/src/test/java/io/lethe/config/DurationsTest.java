@@ -1,4 +1,4 @@
-package io.lethe.processor.engine.settings;
+package io.lethe.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
