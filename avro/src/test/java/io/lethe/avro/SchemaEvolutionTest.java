@@ -33,7 +33,9 @@ class SchemaEvolutionTest {
 
   /** Schemas without a released copy yet: checked for docs and defaults only. */
   private static final Map<String, Schema> UNRELEASED =
-      Map.of("AliasEvent", AliasEvent.getClassSchema());
+      Map.of(
+          "AliasEvent", AliasEvent.getClassSchema(),
+          "ModelRegistration", ModelRegistration.getClassSchema());
 
   @ParameterizedTest
   @ValueSource(strings = {"v1"})

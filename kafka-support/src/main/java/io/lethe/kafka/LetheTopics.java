@@ -2,6 +2,7 @@ package io.lethe.kafka;
 
 import io.lethe.avro.AliasEvent;
 import io.lethe.avro.DeletionRequest;
+import io.lethe.avro.ModelRegistration;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.TrainingLineage;
@@ -20,6 +21,7 @@ public final class LetheTopics {
   public final Topic<String, ModelVersion> modelVersions;
   public final Topic<String, RequestReceipt> requestReceipts;
   public final Topic<String, AliasEvent> aliasEvents;
+  public final Topic<String, ModelRegistration> models;
   public final AvroSerdes serdes;
 
   public LetheTopics(TopicNames names, AvroSerdes serdes) {
@@ -38,5 +40,7 @@ public final class LetheTopics {
         new Topic<>(names.requestReceipts(), Serdes.String(), serdes.serde(RequestReceipt.class));
     this.aliasEvents =
         new Topic<>(names.aliasEvents(), Serdes.String(), serdes.serde(AliasEvent.class));
+    this.models =
+        new Topic<>(names.models(), Serdes.String(), serdes.serde(ModelRegistration.class));
   }
 }

@@ -15,7 +15,8 @@ public record TopicNames(
     String unlearningBatches,
     String modelVersions,
     String requestReceipts,
-    String aliasEvents) {
+    String aliasEvents,
+    String models) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -25,7 +26,8 @@ public record TopicNames(
           "lethe.unlearning-batches",
           "lethe.model-versions",
           "lethe.request-receipts",
-          "lethe.alias-events");
+          "lethe.alias-events",
+          "lethe.models");
 
   /** The settings {@link #fromConfig} reads: {@code lethe.topic.deletion-requests} and friends. */
   public static final List<String> SETTING_KEYS =
@@ -36,7 +38,8 @@ public record TopicNames(
           "lethe.topic.unlearning-batches",
           "lethe.topic.model-versions",
           "lethe.topic.request-receipts",
-          "lethe.topic.alias-events");
+          "lethe.topic.alias-events",
+          "lethe.topic.models");
 
   /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
   public static TopicNames fromConfig(Map<String, ?> config) {
@@ -47,7 +50,8 @@ public record TopicNames(
         get(config, "unlearning-batches", DEFAULTS.unlearningBatches),
         get(config, "model-versions", DEFAULTS.modelVersions),
         get(config, "request-receipts", DEFAULTS.requestReceipts),
-        get(config, "alias-events", DEFAULTS.aliasEvents));
+        get(config, "alias-events", DEFAULTS.aliasEvents),
+        get(config, "models", DEFAULTS.models));
   }
 
   /** The same topics with {@code prefix} in front of every name. */
@@ -59,7 +63,8 @@ public record TopicNames(
         prefix + unlearningBatches,
         prefix + modelVersions,
         prefix + requestReceipts,
-        prefix + aliasEvents);
+        prefix + aliasEvents,
+        prefix + models);
   }
 
   public List<String> all() {
@@ -70,7 +75,8 @@ public record TopicNames(
         unlearningBatches,
         modelVersions,
         requestReceipts,
-        aliasEvents);
+        aliasEvents,
+        models);
   }
 
   private static String get(Map<String, ?> config, String key, String fallback) {

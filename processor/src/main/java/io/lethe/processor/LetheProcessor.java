@@ -1,6 +1,7 @@
 package io.lethe.processor;
 
 import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.registration.ModelFeed;
 import io.lethe.processor.topology.DeletionStreamsApp;
 import io.lethe.processor.topology.TopologySettings;
 import io.lethe.processor.worker.ArtifactStore;
@@ -153,9 +154,26 @@ public final class LetheProcessor implements AutoCloseable {
   private final DeletionStreamsApp streams;
   private final UnlearningWorker worker;
   private final ArtifactStore artifacts;
+  private final ModelFeed feed;
+
+  /** Builds where the processor's models come from while it runs, given its artifact store. */
+  @FunctionalInterface
+  public interface FeedFactory {
+    ModelFeed create(Settings settings, ArtifactStore artifacts);
+  }
 
   public LetheProcessor(
       Settings settings, LetheTopics topics, Unlearner unlearner, WorkerListener listener) {
+    this(settings, topics, unlearner, listener, (s, a) -> ModelFeed.NONE);
+  }
+
+  /** A processor that also serves the models {@code feed} brings while it runs. */
+  public LetheProcessor(
+      Settings settings,
+      LetheTopics topics,
+      Unlearner unlearner,
+      WorkerListener listener,
+      FeedFactory feed) {
     this.settings = settings;
     this.topics = topics;
     this.unlearner = unlearner;
@@ -179,6 +197,7 @@ public final class LetheProcessor implements AutoCloseable {
             unlearner,
             artifacts,
             listener);
+    this.feed = feed.create(settings, artifacts);
   }
 
   /**
@@ -194,8 +213,11 @@ public final class LetheProcessor implements AutoCloseable {
         artifacts,
         settings.workerId() + "-onboarding",
         progress);
+    // Models registered at run time are served (and onboarded) before the first request is read.
+    feed.catchUp(progress);
     streams.start(timeout);
     worker.start();
+    feed.start(progress);
   }
 
   /** The client settings apply to all of Streams' clients; the explicit overrides win. */
@@ -216,6 +238,7 @@ public final class LetheProcessor implements AutoCloseable {
 
   @Override
   public void close() {
+    feed.close();
     worker.close();
     streams.close();
   }

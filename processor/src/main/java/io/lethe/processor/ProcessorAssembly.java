@@ -2,18 +2,22 @@ package io.lethe.processor;
 
 import io.lethe.kafka.LetheTopics;
 import io.lethe.processor.catalog.CatalogModel;
+import io.lethe.processor.catalog.LiveCatalog;
 import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.planner.UnlearningPlanner;
+import io.lethe.processor.registration.CatalogFollower;
 import io.lethe.processor.topology.BatchPolicy;
 import io.lethe.processor.topology.ModelDirectory;
 import io.lethe.processor.topology.TopologyEvents;
 import io.lethe.processor.topology.TopologySettings;
 import io.lethe.processor.worker.WorkerListener;
 import java.nio.file.Path;
+import java.util.AbstractMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,15 +27,16 @@ import java.util.function.UnaryOperator;
  */
 public final class ProcessorAssembly {
 
-  private final ModelCatalog catalog;
+  private final LiveCatalog catalog;
   private final UnlearningPlanner planner;
 
   public ProcessorAssembly(ModelCatalog catalog) {
-    this.catalog = catalog;
-    this.planner = new UnlearningPlanner(catalog);
+    this.catalog = new LiveCatalog(catalog);
+    this.planner = new UnlearningPlanner(this.catalog);
   }
 
-  public ModelCatalog catalog() {
+  /** The models served: those it started with and those registered since. */
+  public LiveCatalog catalog() {
     return catalog;
   }
 
@@ -39,8 +44,9 @@ public final class ProcessorAssembly {
     return planner;
   }
 
+  /** The models served now. */
   public List<String> modelIds() {
-    return catalog.ids();
+    return catalog.snapshot().ids();
   }
 
   /** The catalog as the topology sees it: which models exist and how many classes each has. */
@@ -52,22 +58,43 @@ public final class ProcessorAssembly {
             .or(Optional::empty);
   }
 
-  /** Topology settings with the catalog's models and their batch limits. */
+  /** Topology settings with the catalog's models and their batch limits (as they change). */
   public TopologySettings topology(BatchPolicy defaultPolicy, TopologyEvents events) {
-    Map<String, BatchPolicy> policies = new LinkedHashMap<>();
-    for (CatalogModel m : catalog.models()) {
-      if (m.entry().batching() != null) {
-        policies.put(m.id(), m.entry().batching());
-      }
-    }
     TopologySettings defaults = TopologySettings.defaults(directory());
     return new TopologySettings(
         directory(),
         defaultPolicy,
-        Map.copyOf(policies),
+        new LivePolicies(),
         defaults.dedupeRetention(),
         defaults.punctuateInterval(),
         events);
+  }
+
+  /** Each model's own batch limits, read from the live catalog at every lookup. */
+  private final class LivePolicies extends AbstractMap<String, BatchPolicy> {
+    @Override
+    public BatchPolicy get(Object modelId) {
+      return modelId instanceof String id
+          ? catalog.find(id).map(m -> m.entry().batching()).orElse(null)
+          : null;
+    }
+
+    @Override
+    public BatchPolicy getOrDefault(Object modelId, BatchPolicy fallback) {
+      BatchPolicy p = get(modelId);
+      return p == null ? fallback : p;
+    }
+
+    @Override
+    public Set<Entry<String, BatchPolicy>> entrySet() {
+      Map<String, BatchPolicy> now = new LinkedHashMap<>();
+      for (CatalogModel m : catalog.snapshot().models()) {
+        if (m.entry().batching() != null) {
+          now.put(m.id(), m.entry().batching());
+        }
+      }
+      return now.entrySet();
+    }
   }
 
   /**
@@ -86,6 +113,18 @@ public final class ProcessorAssembly {
         customize.apply(
             LetheProcessor.Settings.defaults(
                 bootstrapServers, dataDir, topology(defaultPolicy, events)));
-    return new LetheProcessor(settings, topics, planner, listener);
+    return new LetheProcessor(
+        settings,
+        topics,
+        planner,
+        listener,
+        (s, artifacts) ->
+            new CatalogFollower(
+                s.bootstrapServers(),
+                s.kafkaClient(),
+                topics,
+                catalog,
+                artifacts,
+                s.workerId() + "-registrations"));
   }
 }

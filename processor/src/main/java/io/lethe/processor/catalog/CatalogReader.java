@@ -59,7 +59,31 @@ public final class CatalogReader {
     if (root == null) {
       throw new CatalogException(name, problems);
     }
-    Path baseDir = file.toAbsolutePath().getParent();
+    return read(root, file.toAbsolutePath().getParent(), name, problems);
+  }
+
+  /**
+   * Reads a catalog given as text (a registration's, whose paths are absolute); {@code name} names
+   * it in problems.
+   *
+   * @throws CatalogException listing every problem
+   */
+  public ModelCatalog readText(String yaml, String name) {
+    List<String> problems = new ArrayList<>();
+    JsonNode root = null;
+    try {
+      root = new YAMLMapper().readTree(yaml);
+    } catch (JsonProcessingException e) {
+      problems.add("not valid YAML: " + e.getOriginalMessage());
+    }
+    if (root == null || root.isMissingNode()) {
+      problems.add("empty");
+      throw new CatalogException(name, problems);
+    }
+    return read(root, Path.of("/"), name, problems);
+  }
+
+  private ModelCatalog read(JsonNode root, Path baseDir, String name, List<String> problems) {
     Node top = new Node(root, "", problems);
     if (!top.isObject()) {
       throw new CatalogException(name, List.of("the file must be a mapping with a 'models' list"));

@@ -4,6 +4,7 @@ import io.lethe.avro.VerificationMetrics;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.processor.catalog.CatalogModel;
 import io.lethe.processor.catalog.Escalation;
+import io.lethe.processor.catalog.LiveCatalog;
 import io.lethe.processor.catalog.MethodChoice;
 import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.engine.data.Dataset;
@@ -49,15 +50,26 @@ public final class UnlearningPlanner implements Unlearner {
   /** Rows of the retain set handed to methods as validation data. */
   static final int VALIDATION_SAMPLES = 1000;
 
-  private final ModelCatalog catalog;
+  /**
+   * DJL allows one open GradientCollector per process: all training and unlearning, by any planner
+   * (the worker's, a registration's onboarding), runs under this lock.
+   */
+  private static final Object ENGINE = new Object();
+
+  private final LiveCatalog catalog;
 
   public UnlearningPlanner(ModelCatalog catalog) {
+    this(new LiveCatalog(catalog));
+  }
+
+  /** A planner over a catalog that may grow while it runs (models registered at run time). */
+  public UnlearningPlanner(LiveCatalog catalog) {
     this.catalog = catalog;
   }
 
   @Override
   public List<String> modelIds() {
-    return catalog.ids();
+    return catalog.snapshot().ids();
   }
 
   @Override
@@ -67,7 +79,7 @@ public final class UnlearningPlanner implements Unlearner {
 
   @Override
   public ModelFacts facts(String modelId) {
-    CatalogModel model = catalog.require(modelId);
+    CatalogModel model = catalog.snapshot().require(modelId);
     SubjectIndex subjects = model.subjects();
     Map<String, long[]> bySubject = new LinkedHashMap<>();
     for (String subject : subjects.subjects()) {
@@ -78,7 +90,13 @@ public final class UnlearningPlanner implements Unlearner {
 
   @Override
   public Outcome trainInitial(String modelId, Consumer<String> progress) {
-    CatalogModel model = catalog.require(modelId);
+    synchronized (ENGINE) {
+      return train(modelId, progress);
+    }
+  }
+
+  private Outcome train(String modelId, Consumer<String> progress) {
+    CatalogModel model = catalog.snapshot().require(modelId);
     var recipe = model.entry().training();
     long started = System.currentTimeMillis();
     ModelSpec spec =
@@ -131,7 +149,13 @@ public final class UnlearningPlanner implements Unlearner {
    */
   @Override
   public Outcome unlearn(Job job) {
-    CatalogModel model = catalog.require(job.modelId());
+    synchronized (ENGINE) {
+      return plan(job);
+    }
+  }
+
+  private Outcome plan(Job job) {
+    CatalogModel model = catalog.snapshot().require(job.modelId());
     Set<Integer> newClasses = new HashSet<>(job.batchClassLabels());
     newClasses.removeAll(job.before().classLabels());
     if (newClasses.isEmpty()) {
