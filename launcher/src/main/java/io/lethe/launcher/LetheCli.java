@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ProcessorCommand.class,
       CatalogCommand.class,
+      ModelsCommand.class,
       RegistryCommand.class,
       BenchCommand.class,
       PipelineBenchCommand.class

@@ -12,6 +12,7 @@ import io.lethe.processor.metrics.ProcessorMetrics;
 import io.lethe.processor.topology.BatchPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -66,11 +67,12 @@ public final class ProcessorCommand implements Callable<Integer> {
 
   @Option(
       names = "--catalog",
-      required = true,
       defaultValue = "${env:LETHE_CATALOG}",
       description =
           "The model catalog: the models to serve, their data and settings (LETHE_CATALOG); a"
-              + " file (docs/catalog.md), or builtin:mnist-10k / builtin:examples for a shipped one.")
+              + " file (docs/catalog.md), or builtin:mnist-10k / builtin:examples for a shipped one."
+              + " Default: none; the processor then serves the models registered with `lethe"
+              + " models register` (it serves those in any case).")
   String catalog;
 
   @Option(
@@ -126,9 +128,14 @@ public final class ProcessorCommand implements Callable<Integer> {
     LetheTopics topics =
         new LetheTopics(TopicNames.fromConfig(config), AvroSerdes.fromConfig(config));
     // The whole catalog is validated and its data loaded before anything touches Kafka.
-    Path catalogFile = BuiltinCatalog.resolve(catalog, dataDir);
-    ModelCatalog models = ModelCatalog.load(catalogFile);
-    log.info("Catalog {}: models {}", catalogFile, models.ids());
+    ModelCatalog models = new ModelCatalog(List.of());
+    if (catalog != null && !catalog.isBlank()) {
+      Path catalogFile = BuiltinCatalog.resolve(catalog, dataDir);
+      models = ModelCatalog.load(catalogFile);
+      log.info("Catalog {}: models {}", catalogFile, models.ids());
+    } else {
+      log.info("No catalog file: serving the registered models only");
+    }
     TopicAdmin.ensureTopics(
         bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
     ProcessorAssembly assembly = new ProcessorAssembly(models);
