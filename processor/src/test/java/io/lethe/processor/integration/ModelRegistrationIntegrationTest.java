@@ -203,6 +203,36 @@ class ModelRegistrationIntegrationTest {
         before.get(DIGITS).getGeneration(), registrar.current().get(DIGITS).getGeneration());
   }
 
+  @Test
+  @Order(6)
+  void aRestartedProcessorServesTheRegisteredModelsWithoutTrainingThemAgain() {
+    processor.close();
+    assembly =
+        new ProcessorAssembly(
+            new ModelCatalog(List.of(ModelCatalog.load(catalogFile).require(PATIENTS))));
+    processor =
+        assembly.processor(
+            kafka.bootstrapServers(),
+            dir,
+            topics,
+            new BatchPolicy(1, Duration.ofSeconds(1), Duration.ofMinutes(5)),
+            TopologyEvents.NONE,
+            WorkerListener.NONE,
+            s -> s.withStreamsOverrides(Map.of("commit.interval.ms", 100)));
+    processor.start(Duration.ofMinutes(2), line -> {});
+    // start() returns after the registrations were read: the model is there before any request.
+    assertEquals(2, assembly.catalog().generation(DIGITS).orElse(-1));
+    assertEquals(
+        "finetune", assembly.catalog().find(DIGITS).orElseThrow().entry().sampleMethod().method());
+    try (var reader = new TopicReader<>(kafka.bootstrapServers(), topics.modelVersions)) {
+      long firsts =
+          reader.readToEnd(Duration.ofSeconds(30)).stream()
+              .filter(r -> DIGITS.equals(r.key()) && r.value().getVersion() == 1)
+              .count();
+      assertEquals(1, firsts, "version 1 of a registered model is trained once");
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private Path rewrite(String from, String to) throws IOException {
