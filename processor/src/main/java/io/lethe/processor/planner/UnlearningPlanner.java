@@ -85,17 +85,19 @@ public final class UnlearningPlanner implements Unlearner {
         ModelTrainer.specFor(
                 model.entry().architecture(), model.train(), recipe.config(), recipe.seed())
             .withInputStandardization(model.data().standardization());
+    // Version 1: trained by Lethe, or (a model trained elsewhere) the user's model as given.
     try (ClassifierModel trained =
-        ModelTrainer.train(
-            spec,
-            model.train(),
-            recipe.config(),
-            recipe.seed(),
-            (epoch, loss, acc) ->
-                progress.accept(
-                    String.format(
-                        "%s epoch %d/%d  loss %.4f  train accuracy %.4f",
-                        modelId, epoch, recipe.config().epochs(), loss, acc)))) {
+        spec.architecture()
+            .initial(
+                spec,
+                model.train(),
+                recipe.config(),
+                recipe.seed(),
+                (epoch, loss, acc) ->
+                    progress.accept(
+                        String.format(
+                            "%s epoch %d/%d  loss %.4f  train accuracy %.4f",
+                            modelId, epoch, recipe.config().epochs(), loss, acc)))) {
       long millis = System.currentTimeMillis() - started;
       double test = Evaluator.accuracy(trained, model.test());
       double train = Evaluator.accuracy(trained, model.train());

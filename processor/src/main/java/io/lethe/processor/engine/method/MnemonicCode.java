@@ -71,6 +71,12 @@ public final class MnemonicCode extends AbstractUnlearningMethod<MnemonicCode.Se
 
   @Override
   protected Optional<String> refuseModel(ModelSpec spec) {
+    if (!spec.architecture().gradientTrained()) {
+      return Optional.of(
+          "needs a model Lethe trained itself with mnemonic codes; a "
+              + spec.architecture().name()
+              + " model has none");
+    }
     if (!spec.hasMnemonicCodes()) {
       return Optional.of(
           "needs a model trained with mnemonic codes (TrainingConfig.mnemonicCodes)");
