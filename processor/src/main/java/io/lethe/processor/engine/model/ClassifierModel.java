@@ -114,7 +114,9 @@ public final class ClassifierModel implements AutoCloseable {
         TorchScriptNet.reinitialize(block, seed);
       }
       ClassifierModel result = new ClassifierModel(model, block, spec, new float[0]);
-      if (spec.architecture().hasHead()) {
+      String head = ((TorchScriptModule) spec.architecture()).headWeightName();
+      // A head the module does not have is the catalog's problem to report (ModuleCheck).
+      if (head != null && block.getDirectParameters().get(head) != null) {
         result.initialHead = result.headWeights();
       }
       return result;
