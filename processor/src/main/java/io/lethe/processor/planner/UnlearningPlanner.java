@@ -120,7 +120,7 @@ public final class UnlearningPlanner implements Unlearner {
                   "test accuracy %.4f is no better than always answering the majority class (%.4f)",
                   test, chance),
           metrics,
-          "train",
+          spec.architecture().initialMethod(),
           Devices.describe());
     }
   }

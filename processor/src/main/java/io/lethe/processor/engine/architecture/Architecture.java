@@ -87,6 +87,11 @@ public interface Architecture {
     return ModelTrainer.train(spec, train, recipe, seed, progress);
   }
 
+  /** What the receipt of version 1 calls how it was made. */
+  default String initialMethod() {
+    return "train";
+  }
+
   /** Fits a freshly initialized model to {@code train}: by default gradient training. */
   default void fit(
       ClassifierModel fresh,

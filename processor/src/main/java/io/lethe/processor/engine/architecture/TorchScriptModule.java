@@ -106,6 +106,11 @@ public record TorchScriptModule(
     return ModuleCheck.misfit(spec, this);
   }
 
+  @Override
+  public String initialMethod() {
+    return "imported";
+  }
+
   /** Version 1 is the user's model as given: loaded, not trained. */
   @Override
   public ClassifierModel initial(
