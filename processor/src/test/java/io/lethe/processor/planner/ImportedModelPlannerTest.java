@@ -163,6 +163,38 @@ class ImportedModelPlannerTest {
     assertTrue(failed.failureReason().contains("forget-accuracy"), failed.failureReason());
   }
 
+  /**
+   * With a training section (the recipe the fixture was trained with in PyTorch), exact retraining
+   * re-initializes the module's parameters from the seed (PyTorch's default scheme) and trains on
+   * the retain set: the escalation passes and forgets the class. Control: the same batch without
+   * the recipe is FAILED (above).
+   */
+  @Test
+  void withARecipeAFailedVerificationEscalatesToRetrainingTheModule() throws IOException {
+    Path file = dir.resolve("with-recipe.yaml");
+    Files.writeString(
+        file,
+        "models:\n"
+            + TorchScriptFixtures.digitsEntry(
+                MODEL,
+                TorchScriptFixtures.CNN_HEAD,
+                "training: {epochs: 4, batchSize: 32, learningRate: 0.002, seed: 5}\n"
+                    + "unlearning:\n"
+                    + "  class: {method: finetune, epochs: 1, lr: 1e-7}\n"
+                    + "  samples: {method: muso}"));
+    ModelCatalog withRecipe = ModelCatalog.load(file);
+    Unlearner.Outcome out =
+        new UnlearningPlanner(withRecipe).unlearn(job("b-retrain", Set.of(), Set.of(FORGOTTEN)));
+    assertEquals(VerificationStatus.PASSED, out.status(), out.failureReason());
+    assertEquals("retrain", out.method());
+    assertTrue(out.metrics().getForgetAccuracy() <= 0.01, out.metrics().toString());
+    assertTrue(out.metrics().getTestAccuracy() > 0.8, out.metrics().toString());
+    // The retrained artifact is still a TorchScript file describing the same module.
+    try (ClassifierModel retrained = ClassifierModel.fromBytes(out.weights())) {
+      assertEquals("torchscript", retrained.architecture().name());
+    }
+  }
+
   private static Set<Long> someSamples(int n) {
     CatalogModel m = catalog.require(MODEL);
     Set<Long> ids = new TreeSet<>();
