@@ -14,11 +14,13 @@ It writes, under processor/src/test/resources/torchscript/:
   patients-3.pt     an untrained MLP that answers 3 logits for the 2-class table (a shape
                     mismatch the catalog must refuse)
 
-Deterministic: fixed seeds, one thread, full-batch order from a seeded generator. This is also the
+Deterministic, byte for byte: fixed seeds, one thread, batch order from a seeded generator, and
+PYTHONHASHSEED=0 (the script re-executes itself with it). This is also the
 shape a PyTorch user gives a model to put it under Lethe (see docs/pytorch.md).
 """
 import csv
 import os
+import sys
 
 import numpy as np
 import torch
@@ -101,6 +103,11 @@ def save(model, name):
 
 
 def main():
+    # torch.jit.script's generated code follows Python's string hashing: fix it, or the same
+    # weights come out in different bytes from run to run (measured: the CNN's code files differed).
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        os.execve(sys.executable, [sys.executable] + sys.argv,
+                  dict(os.environ, PYTHONHASHSEED="0"))
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
 

@@ -152,9 +152,7 @@ public final class CatalogReader {
       escalation = u.text("escalation", false).map(t -> escalation(u, t)).orElse(escalation);
       oracle = u.bool("oracle").orElse(false);
     }
-    if (architecture.isPresent()
-        && !architecture.get().gradientTrained()
-        && !node.has("training")) {
+    if (architecture.isPresent() && !architecture.get().trainedByLethe() && !node.has("training")) {
       // A model trained elsewhere comes without Lethe's recipe: nothing to retrain it with, so a
       // failed verification publishes FAILED rather than a model retrained by a guessed recipe.
       if (unlearning.isPresent()
@@ -399,7 +397,7 @@ public final class CatalogReader {
       node.problem("dataset.classes", "a classifier needs at least 2 classes");
       return Optional.empty();
     }
-    if (!entry.architecture().gradientTrained() && entry.dataset().standardize()) {
+    if (!entry.architecture().trainedByLethe() && entry.dataset().standardize()) {
       node.problem(
           "dataset.standardize",
           "a model trained elsewhere is fed the data as it is: standardize inside the module"

@@ -58,6 +58,16 @@ class TorchScriptCatalogTest {
     assertEquals(2, catalog.require("patients").numClasses());
   }
 
+  /** Control: a model Lethe trains keeps its escalation without a training section. */
+  @Test
+  void aModelLetheTrainsWithoutATrainingSectionStillEscalates() throws IOException {
+    String builtIn =
+        patientsEntry("patients", "patients-mlp.pt", "", "")
+            .replaceAll("torchscript: .*", "architecture: random-features-linear");
+    ModelCatalog catalog = ModelCatalog.load(write(builtIn));
+    assertEquals(Escalation.RETRAIN, catalog.require("patients").entry().escalation());
+  }
+
   @Test
   void mnemonicCodesAreRefusedForAModelTrainedElsewhere() throws IOException {
     List<String> p =

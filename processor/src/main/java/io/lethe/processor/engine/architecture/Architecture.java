@@ -64,6 +64,14 @@ public interface Architecture {
     return Optional.empty();
   }
 
+  /**
+   * Whether Lethe trains version 1 itself (with the catalog's recipe, defaults when it names none);
+   * false for a model trained elsewhere, which comes without a recipe and is given as it is.
+   */
+  default boolean trainedByLethe() {
+    return true;
+  }
+
   /** Whether the network has a linear head the engine can reach (its weight and bias). */
   default boolean hasHead() {
     return true;

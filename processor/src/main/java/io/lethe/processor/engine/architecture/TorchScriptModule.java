@@ -87,6 +87,11 @@ public record TorchScriptModule(
   }
 
   @Override
+  public boolean trainedByLethe() {
+    return false;
+  }
+
+  @Override
   public boolean hasHead() {
     return headWeightName != null;
   }

@@ -71,11 +71,10 @@ public final class MnemonicCode extends AbstractUnlearningMethod<MnemonicCode.Se
 
   @Override
   protected Optional<String> refuseModel(ModelSpec spec) {
-    if (!spec.architecture().gradientTrained()) {
+    if (!spec.architecture().trainedByLethe()) {
       return Optional.of(
-          "needs a model Lethe trained itself with mnemonic codes; a "
-              + spec.architecture().name()
-              + " model has none");
+          "needs a model Lethe trained itself with mnemonic codes; a model trained elsewhere"
+              + " has none");
     }
     if (!spec.hasMnemonicCodes()) {
       return Optional.of(
