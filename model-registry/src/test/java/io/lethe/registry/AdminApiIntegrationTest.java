@@ -1,6 +1,7 @@
 package io.lethe.registry;
 
 import static io.lethe.registry.RegistryFixture.TOKEN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -137,6 +138,20 @@ class AdminApiIntegrationTest {
     assertEquals(200, ok.status(), ok.body());
     assertEquals(5, ok.json().get("current").get("version").asInt());
     assertEquals(200, promote("promo", "candidate", 3).status());
+    // A serving system follows an alias with one URL: the bytes of the version it points to.
+    Http.Response byAlias = fx.http.get("/api/models/promo/aliases/champion/artifact");
+    Http.Response byVersion = fx.http.get("/api/models/promo/versions/5/artifact");
+    assertEquals(200, byAlias.status(), byAlias.body());
+    assertArrayEquals(byVersion.raw().body(), byAlias.raw().body());
+    assertEquals(byVersion.header("X-Checksum-SHA256"), byAlias.header("X-Checksum-SHA256"));
+    assertTrue(byAlias.header("Content-Disposition").contains("promo-v5-"));
+    assertFalse(
+        java.util.Arrays.equals(
+            fx.http.get("/api/models/promo/aliases/candidate/artifact").raw().body(),
+            byAlias.raw().body()),
+        "another alias, another version's bytes");
+    assertEquals(400, fx.http.get("/api/models/promo/aliases/staging/artifact").status());
+    assertEquals(404, fx.http.get("/api/models/no-such-model/aliases/champion/artifact").status());
     JsonNode aliases = fx.http.get("/api/models/promo/aliases").json().get("aliases");
     assertEquals(2, aliases.size());
     JsonNode v5 = fx.http.get("/api/models/promo/versions/5").json();

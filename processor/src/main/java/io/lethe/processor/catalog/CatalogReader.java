@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Architectures;
+import io.lethe.processor.engine.architecture.TorchScriptModule;
 import io.lethe.processor.engine.data.DataException;
 import io.lethe.processor.engine.data.DatasetLoader;
 import io.lethe.processor.engine.data.DatasetSpec;
@@ -46,6 +47,9 @@ public final class CatalogReader {
   static final long DEFAULT_SEED = 42L;
 
   private static final long MAX_FILE_BYTES = 1 << 20;
+
+  /** The largest TorchScript module a catalog names (read whole into memory). */
+  static final long MAX_MODULE_BYTES = 512L << 20;
 
   /**
    * Reads and loads {@code file}; relative data paths are resolved against its folder.
@@ -156,7 +160,8 @@ public final class CatalogReader {
                     "id",
                     "'" + s + "' is not a model id (letters, digits, '.', '_', '-'; at most 100)"));
     Optional<DatasetSpec> dataset = node.object("dataset", true).flatMap(DatasetSection::read);
-    Optional<Architecture> architecture = node.object("model", true).flatMap(this::architecture);
+    Optional<Architecture> architecture =
+        node.object("model", true).flatMap(m -> architecture(m, baseDir));
     Optional<TrainingRecipe> training = training(node);
     Optional<MethodChoice> classMethod = Optional.of(MethodChoice.of(DEFAULT_CLASS_METHOD));
     Optional<MethodChoice> sampleMethod = Optional.of(MethodChoice.of(DEFAULT_SAMPLE_METHOD));
@@ -170,6 +175,34 @@ public final class CatalogReader {
       sampleMethod = method(u, "samples", ForgetScope.SAMPLES, DEFAULT_SAMPLE_METHOD);
       escalation = u.text("escalation", false).map(t -> escalation(u, t)).orElse(escalation);
       oracle = u.bool("oracle").orElse(false);
+    }
+    if (architecture.isPresent() && !architecture.get().trainedByLethe() && !node.has("training")) {
+      // A model trained elsewhere comes without Lethe's recipe: nothing to retrain it with, so a
+      // failed verification publishes FAILED rather than a model retrained by a guessed recipe.
+      if (unlearning.isPresent()
+          && unlearning.get().has("escalation")
+          && escalation == Escalation.RETRAIN) {
+        unlearning
+            .get()
+            .problem("escalation", "retrain needs a training recipe: add a 'training' section");
+      }
+      for (var m : List.of(Map.entry("class", classMethod), Map.entry("samples", sampleMethod))) {
+        if (m.getValue()
+            .filter(c -> c.method().equals(io.lethe.processor.engine.method.Retrain.NAME))
+            .isPresent()) {
+          unlearning
+              .get()
+              .problem(
+                  m.getKey() + ".method",
+                  "retrain needs a training recipe: add a 'training' section");
+        }
+      }
+      if (oracle) {
+        unlearning
+            .get()
+            .problem("oracle", "the oracle is exact retraining: it needs a 'training' section");
+      }
+      escalation = Escalation.NONE;
     }
     VerificationPolicy verification =
         bound(node, "verification", VerificationPolicy::defaults).orElse(null);
@@ -199,7 +232,10 @@ public final class CatalogReader {
             node.has("batching") ? batching : null));
   }
 
-  private Optional<Architecture> architecture(Node model) {
+  private Optional<Architecture> architecture(Node model, Path baseDir) {
+    if (model.has("torchscript")) {
+      return torchScript(model, baseDir);
+    }
     Optional<String> name = model.text("architecture", true);
     if (name.isEmpty()) {
       return Optional.empty();
@@ -219,6 +255,47 @@ public final class CatalogReader {
       model.problem(null, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** {@code model: {torchscript: FILE, head: {weight, bias}, features: METHOD}}. */
+  private static Optional<Architecture> torchScript(Node model, Path baseDir) {
+    model.allowOnly(Set.of("torchscript", "head", "features"));
+    if (model.has("architecture")) {
+      model.problem("architecture", "a model is either an architecture or a TorchScript file");
+    }
+    Optional<String> file = model.text("torchscript", true);
+    String weight = null;
+    String bias = null;
+    Optional<Node> head = model.object("head", false);
+    if (head.isPresent()) {
+      head.get().allowOnly(Set.of("weight", "bias"));
+      weight = head.get().text("weight", true).orElse(null);
+      bias = head.get().text("bias", false).orElse(null);
+    }
+    String features = model.text("features", false).orElse(null);
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    Path path = baseDir.resolve(file.get());
+    byte[] bytes;
+    try {
+      if (!Files.isRegularFile(path)) {
+        model.problem("torchscript", "no such file: " + file.get());
+        return Optional.empty();
+      }
+      if (Files.size(path) > MAX_MODULE_BYTES) {
+        model.problem("torchscript", "larger than " + MAX_MODULE_BYTES + " bytes");
+        return Optional.empty();
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      model.problem("torchscript", "cannot read " + file.get() + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    if (head.isPresent() && weight == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new TorchScriptModule(bytes, weight, bias, features));
   }
 
   private static Optional<TrainingRecipe> training(Node node) {
@@ -330,19 +407,35 @@ public final class CatalogReader {
       return Optional.empty();
     }
     var train = data.train().data();
+    String modelField =
+        entry.architecture() instanceof TorchScriptModule
+            ? "model.torchscript"
+            : "model.architecture";
     try {
       entry.architecture().checkInput(train.shape());
     } catch (IllegalArgumentException e) {
-      node.problem("model.architecture", e.getMessage());
+      node.problem(modelField, e.getMessage());
       return Optional.empty();
     }
     if (train.numClasses() < 2) {
       node.problem("dataset.classes", "a classifier needs at least 2 classes");
       return Optional.empty();
     }
+    if (!entry.architecture().trainedByLethe() && entry.dataset().standardize()) {
+      node.problem(
+          "dataset.standardize",
+          "a model trained elsewhere is fed the data as it is: standardize inside the module"
+              + " (docs/pytorch.md)");
+      return Optional.empty();
+    }
     ModelSpec spec =
         ModelTrainer.specFor(
             entry.architecture(), train, entry.training().config(), entry.training().seed());
+    Optional<String> misfit = entry.architecture().misfit(spec);
+    if (misfit.isPresent()) {
+      node.problem(modelField, misfit.get());
+      return Optional.empty();
+    }
     boolean ok = true;
     for (var choice :
         List.of(

@@ -103,17 +103,19 @@ public final class UnlearningPlanner implements Unlearner {
         ModelTrainer.specFor(
                 model.entry().architecture(), model.train(), recipe.config(), recipe.seed())
             .withInputStandardization(model.data().standardization());
+    // Version 1: trained by Lethe, or (a model trained elsewhere) the user's model as given.
     try (ClassifierModel trained =
-        ModelTrainer.train(
-            spec,
-            model.train(),
-            recipe.config(),
-            recipe.seed(),
-            (epoch, loss, acc) ->
-                progress.accept(
-                    String.format(
-                        "%s epoch %d/%d  loss %.4f  train accuracy %.4f",
-                        modelId, epoch, recipe.config().epochs(), loss, acc)))) {
+        spec.architecture()
+            .initial(
+                spec,
+                model.train(),
+                recipe.config(),
+                recipe.seed(),
+                (epoch, loss, acc) ->
+                    progress.accept(
+                        String.format(
+                            "%s epoch %d/%d  loss %.4f  train accuracy %.4f",
+                            modelId, epoch, recipe.config().epochs(), loss, acc)))) {
       long millis = System.currentTimeMillis() - started;
       double test = Evaluator.accuracy(trained, model.test());
       double train = Evaluator.accuracy(trained, model.train());
@@ -136,7 +138,7 @@ public final class UnlearningPlanner implements Unlearner {
                   "test accuracy %.4f is no better than always answering the majority class (%.4f)",
                   test, chance),
           metrics,
-          "train",
+          spec.architecture().initialMethod(),
           Devices.describe());
     }
   }

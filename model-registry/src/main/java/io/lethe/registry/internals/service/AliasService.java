@@ -106,6 +106,24 @@ public final class AliasService {
         });
   }
 
+  /** The artifact of the version {@code alias} points to; not found when it points nowhere. */
+  public Views.ArtifactFile artifact(String modelId, String alias) {
+    Checks.checkAlias(alias);
+    int version =
+        db.inTransaction(
+            () -> {
+              versionService.requireModel(modelId);
+              return aliases
+                  .find(modelId, alias)
+                  .orElseThrow(
+                      () ->
+                          RegistryException.notFound(
+                              "alias '" + alias + "' of " + modelId + " points to no version"))
+                  .version();
+            });
+    return versionService.artifact(modelId, version);
+  }
+
   /** Points {@code alias} at {@code version}, if the serving guard allows it; else a conflict. */
   public AliasDetail promote(
       String modelId, String alias, int version, String reason, String actor) {

@@ -32,6 +32,11 @@ public final class AliasController {
     ctx.json(aliases.alias(ctx.pathParam("modelId"), ctx.pathParam("alias")));
   }
 
+  /** What an alias points to, downloaded: a serving system follows {@code champion} by one URL. */
+  void artifact(Context ctx) {
+    ArtifactDownload.send(ctx, aliases.artifact(ctx.pathParam("modelId"), ctx.pathParam("alias")));
+  }
+
   void promote(Context ctx) {
     PromoteRequest body = Params.body(ctx, json, PromoteRequest.class);
     if (body == null || body.version() == null) {

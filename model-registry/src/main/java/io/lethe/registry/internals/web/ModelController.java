@@ -3,14 +3,8 @@ package io.lethe.registry.internals.web;
 import io.javalin.http.Context;
 import io.lethe.registry.internals.service.PurgeService;
 import io.lethe.registry.internals.service.VersionService;
-import io.lethe.registry.internals.service.Views;
 import io.lethe.registry.internals.web.Dtos.PageDto;
 import io.lethe.registry.internals.web.Dtos.VersionDto;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 
 /** HTTP I/O for models, versions, artifacts, tags and purge. */
@@ -55,23 +49,8 @@ public final class ModelController {
   }
 
   void artifact(Context ctx) {
-    Views.ArtifactFile file =
-        registry.artifact(ctx.pathParam("modelId"), Params.pathInt(ctx, "version"));
-    String filename = file.modelId() + "-v" + file.version() + "-" + file.sha256() + ".bin";
-    ctx.contentType("application/octet-stream");
-    // The model id comes from Kafka: only safe characters reach the header.
-    ctx.header(
-        "Content-Disposition",
-        "attachment; filename=\"" + filename.replaceAll("[^A-Za-z0-9._-]", "_") + "\"");
-    ctx.header("X-Checksum-SHA256", file.sha256());
-    ctx.header(
-        "Digest",
-        "sha-256=" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(file.sha256())));
-    try {
-      ctx.result(Files.newInputStream(file.path()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ArtifactDownload.send(
+        ctx, registry.artifact(ctx.pathParam("modelId"), Params.pathInt(ctx, "version")));
   }
 
   void addTag(Context ctx) {

@@ -30,6 +30,7 @@ public final class Routes {
         delete("/api/models/{modelId}/versions/{version}/tags/{tag}", ADMIN, models::removeTag),
         get("/api/models/{modelId}/aliases", PUBLIC, aliases::listAliases),
         get("/api/models/{modelId}/aliases/{alias}", PUBLIC, aliases::getAlias),
+        get("/api/models/{modelId}/aliases/{alias}/artifact", PUBLIC, aliases::artifact),
         put("/api/models/{modelId}/aliases/{alias}", ADMIN, aliases::promote),
         delete("/api/models/{modelId}/aliases/{alias}", ADMIN, aliases::removeAlias),
         post("/api/models/{modelId}/aliases/{alias}/rollback", ADMIN, aliases::rollback),

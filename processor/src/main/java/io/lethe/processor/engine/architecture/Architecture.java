@@ -56,6 +56,50 @@ public interface Architecture {
     return true;
   }
 
+  /**
+   * What is wrong with this architecture for a model of {@code spec}, found by building or loading
+   * it (a module that answers another shape than the data's); empty when it fits.
+   */
+  default Optional<String> misfit(io.lethe.processor.engine.model.ModelSpec spec) {
+    return Optional.empty();
+  }
+
+  /**
+   * Whether Lethe trains version 1 itself (with the catalog's recipe, defaults when it names none);
+   * false for a model trained elsewhere, which comes without a recipe and is given as it is.
+   */
+  default boolean trainedByLethe() {
+    return true;
+  }
+
+  /** Whether the network has a linear head the engine can reach (its weight and bias). */
+  default boolean hasHead() {
+    return true;
+  }
+
+  /** Whether the network gives its features before the head (MUSO's relabelling needs them). */
+  default boolean exposesFeatures() {
+    return true;
+  }
+
+  /**
+   * Version 1 of a catalog model: by default a fresh model of {@code spec} trained on {@code train}
+   * with the recipe.
+   */
+  default ClassifierModel initial(
+      io.lethe.processor.engine.model.ModelSpec spec,
+      Dataset train,
+      TrainingConfig recipe,
+      long seed,
+      TrainingProgress progress) {
+    return ModelTrainer.train(spec, train, recipe, seed, progress);
+  }
+
+  /** What the receipt of version 1 calls how it was made. */
+  default String initialMethod() {
+    return "train";
+  }
+
   /** Fits a freshly initialized model to {@code train}: by default gradient training. */
   default void fit(
       ClassifierModel fresh,

@@ -20,7 +20,8 @@ final class MethodSupport {
 
   /**
    * The trainable parameters grouped by layer (weight and bias of one Linear/Conv block), in block
-   * order; the key is the parameter name without its {@code _weight}/{@code _bias} suffix.
+   * order; the key is the parameter name without its {@code _weight}/{@code _bias} suffix (DJL) or
+   * its {@code .weight}/{@code .bias} suffix (a TorchScript module's named parameters).
    */
   static Map<String, List<Parameter>> layers(ClassifierModel model) {
     Map<String, List<Parameter>> layers = new LinkedHashMap<>();
@@ -29,7 +30,8 @@ final class MethodSupport {
         continue;
       }
       String name = pair.getKey();
-      int cut = name.lastIndexOf('_');
+      // DJL names end "_weight"/"_bias"; a TorchScript module's ".weight"/".bias".
+      int cut = Math.max(name.lastIndexOf('_'), name.lastIndexOf('.'));
       String layer = cut > 0 ? name.substring(0, cut) : name;
       layers.computeIfAbsent(layer, k -> new ArrayList<>()).add(pair.getValue());
     }

@@ -71,6 +71,11 @@ public final class MnemonicCode extends AbstractUnlearningMethod<MnemonicCode.Se
 
   @Override
   protected Optional<String> refuseModel(ModelSpec spec) {
+    if (!spec.architecture().trainedByLethe()) {
+      return Optional.of(
+          "needs a model Lethe trained itself with mnemonic codes; a model trained elsewhere"
+              + " has none");
+    }
     if (!spec.hasMnemonicCodes()) {
       return Optional.of(
           "needs a model trained with mnemonic codes (TrainingConfig.mnemonicCodes)");

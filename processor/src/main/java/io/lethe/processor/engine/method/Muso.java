@@ -71,7 +71,16 @@ public final class Muso extends AbstractUnlearningMethod<Muso.Settings> {
 
   @Override
   protected Optional<String> refuseModel(ModelSpec spec) {
-    return spec.isEnsemble() ? Optional.of("does not apply to a SISA ensemble") : Optional.empty();
+    if (spec.isEnsemble()) {
+      return Optional.of("does not apply to a SISA ensemble");
+    }
+    if (!spec.architecture().exposesFeatures()) {
+      // The relabelling fits a last layer on the features before the head.
+      return Optional.of(
+          "needs the features before the head: name the module's head (model.head) and its"
+              + " features method (model.features), see docs/pytorch.md");
+    }
+    return Optional.empty();
   }
 
   @Override

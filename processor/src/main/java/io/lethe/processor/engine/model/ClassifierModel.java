@@ -10,9 +10,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Architectures;
+import io.lethe.processor.engine.architecture.TorchScriptModule;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.SampleShape;
 import io.lethe.processor.engine.data.Standardization;
@@ -67,6 +69,9 @@ public final class ClassifierModel implements AutoCloseable {
    * random-feature projection.
    */
   public static ClassifierModel create(ModelSpec spec, long seed) {
+    if (spec.architecture() instanceof TorchScriptModule module) {
+      return loadModule(spec, module.module(), seed);
+    }
     Device device = Devices.pick();
     Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
     Block net = Networks.buildBlock(spec, seed);
@@ -83,8 +88,49 @@ public final class ClassifierModel implements AutoCloseable {
     }
   }
 
-  /** Restores a model from {@link #toBytes()}. */
+  /**
+   * A model trained elsewhere, as given: {@code spec}'s {@link TorchScriptModule} loaded with
+   * trainable parameters.
+   *
+   * @throws IllegalArgumentException when the module is not TorchScript
+   */
+  public static ClassifierModel load(ModelSpec spec) {
+    if (!(spec.architecture() instanceof TorchScriptModule module)) {
+      throw new IllegalArgumentException(
+          "only a model trained elsewhere is loaded as given; "
+              + spec.architecture().name()
+              + " models are trained");
+    }
+    return loadModule(spec, module.module(), null);
+  }
+
+  /** Loads a TorchScript module; with a seed, re-initializes its parameters from it. */
+  private static ClassifierModel loadModule(ModelSpec spec, byte[] module, Long seed) {
+    Model model = Model.newInstance("lethe-" + TorchScriptModule.NAME, Devices.pick());
+    try {
+      var block = TorchScriptNet.load(model.getNDManager(), module);
+      model.setBlock(block);
+      if (seed != null) {
+        TorchScriptNet.reinitialize(block, seed);
+      }
+      ClassifierModel result = new ClassifierModel(model, block, spec, new float[0]);
+      String head = ((TorchScriptModule) spec.architecture()).headWeightName();
+      // A head the module does not have is the catalog's problem to report (ModuleCheck).
+      if (head != null && block.getDirectParameters().get(head) != null) {
+        result.initialHead = result.headWeights();
+      }
+      return result;
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Restores a model from {@link #toBytes()} (a Lethe model or a TorchScript file Lethe wrote). */
   public static ClassifierModel fromBytes(byte[] bytes) {
+    if (TorchScriptNet.isZip(bytes)) {
+      return fromTorchScript(bytes);
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       if (in.readInt() != MAGIC) {
         throw new IllegalArgumentException("not a Lethe model (bad magic)");
@@ -118,6 +164,37 @@ public final class ClassifierModel implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("malformed model bytes", e);
+    }
+  }
+
+  /** A TorchScript file this class wrote: its spec is in the zip comment. */
+  private static ClassifierModel fromTorchScript(byte[] bytes) {
+    Map<String, String> meta = TorchScriptNet.metadata(bytes);
+    if (!TorchScriptNet.FORMAT.equals(meta.get("lethe.format"))) {
+      throw new IllegalArgumentException(
+          "a TorchScript file without Lethe's description (input shape, classes): load it through"
+              + " a catalog entry");
+    }
+    try {
+      String[] dimsText = meta.getOrDefault("lethe.input", "").split(",");
+      if (dimsText.length < 1 || dimsText.length > MAX_RANK) {
+        throw new IllegalArgumentException("sample rank " + dimsText.length);
+      }
+      int[] dims = new int[dimsText.length];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = Integer.parseInt(dimsText[i].strip());
+      }
+      int classes = Integer.parseInt(meta.getOrDefault("lethe.classes", ""));
+      TorchScriptModule module =
+          new TorchScriptModule(
+              bytes,
+              meta.get("lethe.head.weight"),
+              meta.get("lethe.head.bias"),
+              meta.get("lethe.features"));
+      return loadModule(
+          new ModelSpec(module, SampleShape.of(dims), classes, null, 0f, 1), bytes, null);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("malformed TorchScript file description: " + meta, e);
     }
   }
 
@@ -178,6 +255,9 @@ public final class ClassifierModel implements AutoCloseable {
   /** The deterministic serialized form: header, initial head weights, DJL parameters. */
   public byte[] toBytes() {
     checkOpen();
+    if (block instanceof PtSymbolBlock module) {
+      return TorchScriptNet.write(module, torchScriptMetadata());
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
@@ -220,6 +300,29 @@ public final class ClassifierModel implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** What {@link #fromTorchScript} needs, in a stable order. */
+  private Map<String, String> torchScriptMetadata() {
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("lethe.format", TorchScriptNet.FORMAT);
+    StringBuilder dims = new StringBuilder();
+    for (int d : spec.inputShape().dims()) {
+      dims.append(dims.length() == 0 ? "" : ",").append(d);
+    }
+    meta.put("lethe.input", dims.toString());
+    meta.put("lethe.classes", Integer.toString(spec.numClasses()));
+    TorchScriptModule module = (TorchScriptModule) spec.architecture();
+    if (module.headWeightName() != null) {
+      meta.put("lethe.head.weight", module.headWeightName());
+    }
+    if (module.headBiasName() != null) {
+      meta.put("lethe.head.bias", module.headBiasName());
+    }
+    if (module.featuresMethod() != null) {
+      meta.put("lethe.features", module.featuresMethod());
+    }
+    return meta;
   }
 
   /** Lower-case hex sha256 of {@link #toBytes()}. */
@@ -275,12 +378,15 @@ public final class ClassifierModel implements AutoCloseable {
         "a SISA ensemble of " + spec.shards() + " members has no single body and head");
   }
 
-  /** The members of a SISA ensemble, or this model's one network. */
+  /** The members of a SISA ensemble, or this model's one network (none for a module). */
   public List<ClassifierNet> members() {
     if (block instanceof Networks.EnsembleNet ensemble) {
       return ensemble.members();
     }
-    return List.of((ClassifierNet) block);
+    if (block instanceof ClassifierNet net) {
+      return List.of(net);
+    }
+    return List.of();
   }
 
   public Model djlModel() {
@@ -321,7 +427,19 @@ public final class ClassifierModel implements AutoCloseable {
   /** The penultimate features of a batch (inference). */
   public NDArray features(NDArray batch) {
     checkOpen();
-    return net().features(inferenceStore, batch, false);
+    return features(inferenceStore, batch, false);
+  }
+
+  /** The penultimate features of a batch, in training or inference mode. */
+  NDArray features(ParameterStore store, NDArray batch, boolean training) {
+    if (block instanceof PtSymbolBlock module) {
+      String method = ((TorchScriptModule) spec.architecture()).featuresMethod();
+      if (method == null || !spec.architecture().exposesFeatures()) {
+        throw new UnsupportedOperationException("the module exposes no features before its head");
+      }
+      return TorchScriptNet.runMethod(module, method, batch, training);
+    }
+    return net().features(store, batch, training);
   }
 
   /** Uploads samples {@code idx} of {@code data} into {@code scope} as a (n, shape...) batch. */
@@ -352,15 +470,15 @@ public final class ClassifierModel implements AutoCloseable {
     if (!spec.architecture().headBias()) {
       return false;
     }
-    for (var member : members()) {
-      NDArray w = member.headWeight().getArray();
+    for (Parameter[] head : heads()) {
+      NDArray w = head[0].getArray();
       float[] weights = w.toFloatArray();
       int features = weights.length / spec.numClasses();
       for (int c : classes) {
         java.util.Arrays.fill(weights, c * features, (c + 1) * features, 0f);
       }
       w.set(FloatBuffer.wrap(weights));
-      NDArray bias = member.head().getParameters().get("bias").getArray();
+      NDArray bias = head[1].getArray();
       float[] b = bias.toFloatArray();
       for (int c : classes) {
         b[c] = REMOVED_CLASS_LOGIT;
@@ -370,14 +488,39 @@ public final class ClassifierModel implements AutoCloseable {
     return true;
   }
 
+  /** The weight and bias of every head (one per ensemble member; a module's named one). */
+  private List<Parameter[]> heads() {
+    if (block instanceof PtSymbolBlock module) {
+      TorchScriptModule names = (TorchScriptModule) spec.architecture();
+      var params = module.getDirectParameters();
+      return List.<Parameter[]>of(
+          new Parameter[] {params.get(names.headWeightName()), params.get(names.headBiasName())});
+    }
+    List<Parameter[]> heads = new ArrayList<>();
+    for (var member : members()) {
+      heads.add(new Parameter[] {member.headWeight(), member.head().getParameters().get("bias")});
+    }
+    return heads;
+  }
+
+  private Parameter headWeight() {
+    if (!spec.architecture().hasHead()) {
+      throw new UnsupportedOperationException("the catalog names no head for this module");
+    }
+    if (block instanceof PtSymbolBlock) {
+      return heads().get(0)[0];
+    }
+    return net().headWeight();
+  }
+
   /** The head weights (classes x features), row-major. */
   public float[] headWeights() {
-    return net().headWeight().getArray().toFloatArray();
+    return headWeight().getArray().toFloatArray();
   }
 
   /** Overwrites the head weights (classes x features, row-major). */
   public void setHeadWeights(float[] values) {
-    NDArray w = net().headWeight().getArray();
+    NDArray w = headWeight().getArray();
     if (values.length != w.size()) {
       throw new IllegalArgumentException("head has " + w.size() + " weights, got " + values.length);
     }

@@ -99,7 +99,9 @@ public final class GradientSession implements AutoCloseable {
 
   /** Training-mode penultimate features. */
   public NDArray features(NDArray batch) {
-    return ((Networks.ClassifierNet) block).features(store, batch, true);
+    return block instanceof Networks.ClassifierNet net
+        ? net.features(store, batch, true)
+        : model.features(store, batch, true);
   }
 
   /**
