@@ -51,6 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <pre>
  *   send     BOOTSTRAP SR_URL MANIFEST FIRST COUNT SEED   a chunk of mixed requests; appends "id kind" lines
+ *   batchpart BOOTSTRAP SR_URL                           the partition of the latest batch record
  *   inflight BOOTSTRAP SR_URL TIMEOUT_S                   waits for a batch without a version; prints its partition
  *   probe    BOOTSTRAP SR_URL MANIFEST ID TIMEOUT_S [REGISTRY_URL]
  *                                                         one valid request; prints seconds to its terminal receipt
@@ -69,6 +70,7 @@ public final class FaultDriver {
       case "inflight" -> System.exit(inflight(a[1], a[2], Integer.parseInt(a[3])));
       case "probe" -> System.exit(probe(a[1], a[2], Path.of(a[3]), a[4], Integer.parseInt(a[5]), a.length > 6 ? a[6] : null));
       case "check" -> System.exit(check(a[1], a[2], a[3], Path.of(a[4]), Integer.parseInt(a[5])));
+      case "batchpart" -> System.out.println(batchPartition(a[1], a[2]));
       case "control" -> System.exit(control());
       default -> throw new IllegalArgumentException(a[0]);
     }
@@ -212,6 +214,13 @@ public final class FaultDriver {
       if (rec.key() != null) dlq.add(rec.key());
     }
     return new Snapshot(receipts, versions, batches, dlq);
+  }
+
+  /** The partition of lethe.unlearning-batches that the latest batch went to (one model: always the same). */
+  static int batchPartition(String bootstrap, String sr) {
+    LetheTopics t = topics(sr);
+    var all = readAll(bootstrap, t.names.unlearningBatches(), t.unlearningBatches.valueSerde().deserializer());
+    return all.stream().max(java.util.Comparator.comparingLong(ConsumerRecord::timestamp)).map(ConsumerRecord::partition).orElse(-1);
   }
 
   static int inflight(String bootstrap, String sr, int timeoutS) throws Exception {
