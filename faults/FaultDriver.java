@@ -417,14 +417,21 @@ public final class FaultDriver {
     Map<String, Set<Integer>> topicVersions = new TreeMap<>();
     for (var mv : s.versions) topicVersions.computeIfAbsent(mv.getModelId().toString(), k -> new TreeSet<>()).add(mv.getVersion());
     for (var e : topicVersions.entrySet()) {
-      String body = get(http, registry + "/api/models/" + e.getKey() + "/versions?size=10000");
-      if (body == null) {
-        v.add("registry: no version list for " + e.getKey());
-        continue;
-      }
       Set<Integer> have = new TreeSet<>();
-      Matcher m = VERSION.matcher(body);
-      while (m.find()) have.add(Integer.parseInt(m.group(1)));
+      for (int page = 0; ; page++) { // the API serves at most 500 a page
+        String body = get(http, registry + "/api/models/" + e.getKey() + "/versions?size=500&page=" + page);
+        if (body == null) {
+          v.add("registry: no version list for " + e.getKey() + " (page " + page + ")");
+          break;
+        }
+        Matcher m = VERSION.matcher(body);
+        int n = 0;
+        while (m.find()) {
+          have.add(Integer.parseInt(m.group(1)));
+          n++;
+        }
+        if (n < 500) break;
+      }
       for (int ver : e.getValue()) if (!have.contains(ver)) v.add("registry: " + e.getKey() + " v" + ver + " missing");
     }
     Map<String, ReceiptStatus> terminal = new HashMap<>();
