@@ -103,7 +103,9 @@ public final class FaultDriver {
     } else if (pick < 9) {
       b.setScope(DeletionScope.SUBJECT).setSubjectId(String.format("subject-%04d", r.nextInt(1000))).setReason(DeletionReason.GDPR_ERASURE).setRegulation("GDPR Art. 17");
     } else {
-      b.setScope(DeletionScope.CLASS).setModelIds(List.of(MODEL)).setClassLabels(List.of(r.nextInt(10))).setReason(DeletionReason.COPYRIGHT);
+      // One class only: forgetting all ten classes leaves no training data, and every batch after
+      // that fails (a workload that says nothing about faults).
+      b.setScope(DeletionScope.CLASS).setModelIds(List.of(MODEL)).setClassLabels(List.of(7)).setReason(DeletionReason.COPYRIGHT);
     }
     return b.build();
   }
