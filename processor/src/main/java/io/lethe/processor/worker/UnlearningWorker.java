@@ -239,7 +239,20 @@ public final class UnlearningWorker implements AutoCloseable {
       publish(batch, partition, record.offset(), null, "model has no verified version to build on");
       return;
     }
-    Unlearner.Job job = job(batch, current);
+    List<BatchedRequest> present;
+    try {
+      present = runOffThread(() -> present(batch));
+    } catch (ExecutionException e) {
+      log.error("Reading the training data of batch {} failed", batch.getBatchId(), e.getCause());
+      publish(batch, partition, record.offset(), null, "unlearning failed: " + e.getCause());
+      return;
+    }
+    if (present.isEmpty()) {
+      // Nothing to erase: no version is made, and every request is answered NOT_PRESENT.
+      publish(batch, List.of(), partition, record.offset(), null, null);
+      return;
+    }
+    Unlearner.Job job = job(batch, present, current);
     Unlearner.Outcome outcome;
     try {
       outcome = runOffThread(() -> unlearner.unlearn(job));
@@ -257,7 +270,7 @@ public final class UnlearningWorker implements AutoCloseable {
             .setVersion(number)
             .setParentVersion(current.getVersion())
             .setBatchId(batch.getBatchId())
-            .setRequestIds(requestIds(batch))
+            .setRequestIds(requestIds(present))
             .setStatus(outcome.status())
             .setFailureReason(outcome.failureReason())
             .setMethod(outcome.method())
@@ -266,10 +279,32 @@ public final class UnlearningWorker implements AutoCloseable {
             .setMetrics(outcome.metrics())
             .setCreatedAt(Instant.now())
             .build();
-    publish(batch, partition, record.offset(), version, outcome.failureReason());
+    publish(batch, present, partition, record.offset(), version, outcome.failureReason());
   }
 
-  private Unlearner.Job job(UnlearningBatch batch, ModelVersion current) {
+  /**
+   * The batch's requests that name at least one sample or class the model was trained on; the
+   * others are answered NOT_PRESENT and take no part in the version.
+   */
+  private List<BatchedRequest> present(UnlearningBatch batch) {
+    Set<Long> samples = new LinkedHashSet<>();
+    Set<Integer> classes = new LinkedHashSet<>();
+    for (BatchedRequest r : batch.getRequests()) {
+      samples.addAll(r.getSampleIds());
+      classes.addAll(r.getClassLabels());
+    }
+    Unlearner.Trained trained = unlearner.trainedOn(batch.getModelId(), samples, classes);
+    List<BatchedRequest> present = new ArrayList<>();
+    for (BatchedRequest r : batch.getRequests()) {
+      if (trained.anyOf(r.getSampleIds(), r.getClassLabels())) {
+        present.add(r);
+      }
+    }
+    return present;
+  }
+
+  private Unlearner.Job job(
+      UnlearningBatch batch, List<BatchedRequest> present, ModelVersion current) {
     ForgetLedger before =
         current.getParentVersion() == null && current.getBatchId() == null
             ? ForgetLedger.EMPTY
@@ -277,7 +312,7 @@ public final class UnlearningWorker implements AutoCloseable {
                 artifacts.readManifest(current.getModelId(), current.getVersion()));
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
-    for (BatchedRequest r : batch.getRequests()) {
+    for (BatchedRequest r : present) {
       samples.addAll(r.getSampleIds());
       classes.addAll(r.getClassLabels());
     }
@@ -323,8 +358,8 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   /**
-   * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
-   * verification, FAILED otherwise), and the input offset.
+   * {@link #publish(UnlearningBatch, List, TopicPartition, long, ModelVersion, String)} for a batch
+   * whose every request took part.
    */
   private void publish(
       UnlearningBatch batch,
@@ -333,8 +368,25 @@ public final class UnlearningWorker implements AutoCloseable {
       ModelVersion version,
       String failure)
       throws BatchAbandoned {
+    publish(batch, batch.getRequests(), partition, offset, version, failure);
+  }
+
+  /**
+   * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
+   * verification, FAILED otherwise; NOT_PRESENT for a request not in {@code present}), and the
+   * input offset.
+   */
+  private void publish(
+      UnlearningBatch batch,
+      List<BatchedRequest> present,
+      TopicPartition partition,
+      long offset,
+      ModelVersion version,
+      String failure)
+      throws BatchAbandoned {
     checkStillOwned();
     boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
+    Set<String> presentIds = new LinkedHashSet<>(requestIds(present));
     long now = System.currentTimeMillis();
     producer.beginTransaction();
     try {
@@ -342,17 +394,24 @@ public final class UnlearningWorker implements AutoCloseable {
         producer.send(
             new ProducerRecord<>(topics.modelVersions.name(), version.getModelId(), version));
       }
-      for (String requestId : requestIds(batch)) {
-        RequestReceipt receipt =
-            Receipts.of(requestId, applied ? ReceiptStatus.APPLIED : ReceiptStatus.FAILED, now);
+      for (String requestId : requestIds(batch.getRequests())) {
+        RequestReceipt receipt;
+        if (!presentIds.contains(requestId)) {
+          receipt = Receipts.of(requestId, ReceiptStatus.NOT_PRESENT, now);
+          receipt.setReason(
+              "the training data of " + batch.getModelId() + " holds nothing the request names");
+        } else {
+          receipt =
+              Receipts.of(requestId, applied ? ReceiptStatus.APPLIED : ReceiptStatus.FAILED, now);
+          if (version != null) {
+            receipt.setModelVersion(version.getVersion());
+          }
+          if (!applied) {
+            receipt.setReason(failure == null ? "verification failed" : failure);
+          }
+        }
         receipt.setModelId(batch.getModelId());
         receipt.setBatchId(batch.getBatchId());
-        if (version != null) {
-          receipt.setModelVersion(version.getVersion());
-        }
-        if (!applied) {
-          receipt.setReason(failure == null ? "verification failed" : failure);
-        }
         producer.send(new ProducerRecord<>(topics.requestReceipts.name(), requestId, receipt));
       }
       producer.sendOffsetsToTransaction(
@@ -385,6 +444,11 @@ public final class UnlearningWorker implements AutoCloseable {
           batch.getBatchId(),
           (System.nanoTime() - batchStartedNanos) / 1_000_000,
           version.getMetrics() == null ? 0 : version.getMetrics().getDurationMillis());
+    } else if (present.isEmpty()) {
+      log.info(
+          "Batch {} names nothing {} was trained on: NOT_PRESENT, no version",
+          batch.getBatchId(),
+          batch.getModelId());
     } else {
       log.warn("Batch {} FAILED: {}", batch.getBatchId(), failure);
     }
@@ -398,9 +462,9 @@ public final class UnlearningWorker implements AutoCloseable {
     producer.commitTransaction();
   }
 
-  private static List<String> requestIds(UnlearningBatch batch) {
+  private static List<String> requestIds(List<BatchedRequest> requests) {
     List<String> ids = new ArrayList<>();
-    for (BatchedRequest r : batch.getRequests()) {
+    for (BatchedRequest r : requests) {
       ids.add(r.getRequestId());
     }
     return ids;
