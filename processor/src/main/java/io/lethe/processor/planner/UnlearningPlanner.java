@@ -76,6 +76,11 @@ public final class UnlearningPlanner implements Unlearner {
     return new ModelFacts(modelId, model.numClasses(), bySubject);
   }
 
+  @Override
+  public long[] samplesOf(String modelId, String subjectId) {
+    return catalog.require(modelId).subjects().samplesOf(subjectId);
+  }
+
   /**
    * One pass over the training rows (the same cost as building a forget set); a class counts when
    * the training data holds at least one row of it.

@@ -256,7 +256,8 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
         request.getScope(),
         request.getScope() == DeletionScope.CLASS ? List.of() : sampleIds,
         request.getClassLabels(),
-        request.getDeadline());
+        request.getDeadline(),
+        request.getScope() == DeletionScope.SUBJECT ? request.getSubjectId() : null);
   }
 
   /**

@@ -1,22 +1,34 @@
 package io.lethe.processor.worker;
 
+import io.lethe.avro.ModelVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Model weights on disk, content-addressed by sha256: writing the same bytes twice is a no-op and a
  * reader can always check what it got. Files are written to a temporary name and moved into place,
  * so a crash never leaves a half-written artifact under its final name.
+ *
+ * <p>Beside the weights it keeps, per model version, the forget ledger (a text manifest) and the
+ * version's record: the worker's durable account of what exists and what was erased.
  */
 public final class ArtifactStore {
+  /** A version record is a few hundred bytes; anything far larger is not one. */
+  private static final long MAX_VERSION_RECORD_BYTES = 1 << 20;
+
   private final Path root;
 
   public ArtifactStore(Path root) {
@@ -68,6 +80,52 @@ public final class ArtifactStore {
     }
   }
 
+  /** What {@code version} excludes: nothing for a first (trained) version, else its manifest. */
+  public ForgetLedger ledger(ModelVersion version) {
+    return version.getParentVersion() == null && version.getBatchId() == null
+        ? ForgetLedger.EMPTY
+        : ForgetLedger.fromText(readManifest(version.getModelId(), version.getVersion()));
+  }
+
+  /**
+   * Keeps a published version's record beside its manifest, where no topic retention reaches: the
+   * worker's durable record of which versions exist (see {@link VersionLog}). Idempotent.
+   */
+  public void putVersion(ModelVersion version) {
+    Path target = versionPath(version.getModelId(), version.getVersion());
+    if (Files.exists(target)) {
+      return;
+    }
+    try {
+      ByteBuffer buffer = version.toByteBuffer();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      writeAtomically(target, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode version record " + target, e);
+    }
+  }
+
+  /** Every version record kept by {@link #putVersion}, in no particular order. */
+  public List<ModelVersion> versions() {
+    List<ModelVersion> out = new ArrayList<>();
+    try (Stream<Path> files = Files.find(root.resolve("manifests"), 2, ArtifactStore::isVersion)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.size(file) > MAX_VERSION_RECORD_BYTES) {
+          throw new IllegalStateException("version record " + file + " is implausibly large");
+        }
+        out.add(ModelVersion.fromByteBuffer(ByteBuffer.wrap(Files.readAllBytes(file))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the version records under " + root, e);
+    }
+    return out;
+  }
+
+  private static boolean isVersion(Path file, BasicFileAttributes attributes) {
+    return attributes.isRegularFile() && file.getFileName().toString().endsWith(".version");
+  }
+
   public Path root() {
     return root;
   }
@@ -84,6 +142,10 @@ public final class ArtifactStore {
       throw new IllegalArgumentException("model id not usable as a file name: " + modelId);
     }
     return root.resolve("manifests").resolve(modelId).resolve("v" + version + ".txt");
+  }
+
+  private Path versionPath(String modelId, int version) {
+    return manifestPath(modelId, version).resolveSibling("v" + version + ".version");
   }
 
   private static void writeAtomically(Path target, byte[] bytes) {

@@ -28,6 +28,12 @@ public interface Unlearner {
     return new Trained(sampleIds, classLabels);
   }
 
+  /** The training sample ids of one subject in one model (empty when it has none there). */
+  default long[] samplesOf(String modelId, String subjectId) {
+    long[] ids = facts(modelId).samplesBySubject().get(subjectId);
+    return ids == null ? new long[0] : ids;
+  }
+
   /** The models this unlearner manages. */
   java.util.List<String> modelIds();
 

@@ -5,6 +5,7 @@ import io.lethe.avro.BatchedRequest;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.TrainingLineage;
 import io.lethe.avro.UnlearningBatch;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.LetheTopics;
@@ -151,7 +152,8 @@ public final class UnlearningWorker implements AutoCloseable {
 
   private void open() {
     versions =
-        new VersionLog(settings.bootstrapServers(), settings.clientConfig(), topics.modelVersions);
+        new VersionLog(
+            settings.bootstrapServers(), settings.clientConfig(), topics.modelVersions, artifacts);
     Map<String, Object> producerConfig = new HashMap<>(settings.clientConfig());
     producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
@@ -249,7 +251,7 @@ public final class UnlearningWorker implements AutoCloseable {
     }
     if (present.isEmpty()) {
       // Nothing to erase: no version is made, and every request is answered NOT_PRESENT.
-      publish(batch, List.of(), partition, record.offset(), null, null);
+      publish(batch, List.of(), partition, record.offset(), null, null, Map.of());
       return;
     }
     Unlearner.Job job = job(batch, present, current);
@@ -279,7 +281,36 @@ public final class UnlearningWorker implements AutoCloseable {
             .setMetrics(outcome.metrics())
             .setCreatedAt(Instant.now())
             .build();
-    publish(batch, present, partition, record.offset(), version, outcome.failureReason());
+    Map<String, TrainingLineage> lineage =
+        version.getStatus() == VerificationStatus.PASSED
+            ? lineageAfter(present, batch.getModelId(), job.after())
+            : Map.of();
+    publish(batch, present, partition, record.offset(), version, outcome.failureReason(), lineage);
+  }
+
+  /**
+   * The lineage records of the subjects a passed version erased, as they stand once it is committed
+   * (null: a tombstone, the subject's data is gone from every model).
+   */
+  private Map<String, TrainingLineage> lineageAfter(
+      List<BatchedRequest> present, String modelId, ForgetLedger after) {
+    Map<String, TrainingLineage> out = new HashMap<>();
+    Instant now = Instant.now();
+    for (BatchedRequest r : present) {
+      if (r.getSubjectId() != null && !out.containsKey(r.getSubjectId())) {
+        out.put(
+            r.getSubjectId(),
+            SubjectLineage.current(
+                r.getSubjectId(),
+                unlearner,
+                m ->
+                    m.equals(modelId)
+                        ? after
+                        : versions.latestGood(m).map(artifacts::ledger).orElse(ForgetLedger.EMPTY),
+                now));
+      }
+    }
+    return out;
   }
 
   /**
@@ -305,11 +336,7 @@ public final class UnlearningWorker implements AutoCloseable {
 
   private Unlearner.Job job(
       UnlearningBatch batch, List<BatchedRequest> present, ModelVersion current) {
-    ForgetLedger before =
-        current.getParentVersion() == null && current.getBatchId() == null
-            ? ForgetLedger.EMPTY
-            : ForgetLedger.fromText(
-                artifacts.readManifest(current.getModelId(), current.getVersion()));
+    ForgetLedger before = artifacts.ledger(current);
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
     for (BatchedRequest r : present) {
@@ -368,13 +395,14 @@ public final class UnlearningWorker implements AutoCloseable {
       ModelVersion version,
       String failure)
       throws BatchAbandoned {
-    publish(batch, batch.getRequests(), partition, offset, version, failure);
+    publish(batch, batch.getRequests(), partition, offset, version, failure, Map.of());
   }
 
   /**
    * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
    * verification, FAILED otherwise; NOT_PRESENT for a request not in {@code present}), and the
-   * input offset.
+   * input offset; with them the lineage records the version changed ({@code lineage}, null values
+   * are tombstones).
    */
   private void publish(
       UnlearningBatch batch,
@@ -382,7 +410,8 @@ public final class UnlearningWorker implements AutoCloseable {
       TopicPartition partition,
       long offset,
       ModelVersion version,
-      String failure)
+      String failure,
+      Map<String, TrainingLineage> lineage)
       throws BatchAbandoned {
     checkStillOwned();
     boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
@@ -394,6 +423,9 @@ public final class UnlearningWorker implements AutoCloseable {
         producer.send(
             new ProducerRecord<>(topics.modelVersions.name(), version.getModelId(), version));
       }
+      lineage.forEach(
+          (subject, record) ->
+              producer.send(new ProducerRecord<>(topics.trainingLineage.name(), subject, record)));
       for (String requestId : requestIds(batch.getRequests())) {
         RequestReceipt receipt;
         if (!presentIds.contains(requestId)) {
@@ -433,7 +465,7 @@ public final class UnlearningWorker implements AutoCloseable {
       consumer.seek(partition, offset);
       return;
     }
-    versions.record(version);
+    versions.remember(version);
     if (version != null) {
       log.info(
           "Published {} v{} ({}, {}) for batch {} in {} ms (method {} ms)",
@@ -512,6 +544,16 @@ public final class UnlearningWorker implements AutoCloseable {
             .valueSerde()
             .serializer()
             .serialize(topic, (ModelVersion) value);
+      }
+      if (value == null) {
+        return null; // a tombstone
+      }
+      if (topic.equals(topics.trainingLineage.name())) {
+        return topics
+            .trainingLineage
+            .valueSerde()
+            .serializer()
+            .serialize(topic, (TrainingLineage) value);
       }
       if (topic.equals(topics.requestReceipts.name())) {
         return topics
