@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -53,17 +54,40 @@ public final class ArtifactStore {
     return new ArtifactRef(target.toUri().toString(), sha, bytes.length);
   }
 
-  /** Reads an artifact and checks it still has the hash it is stored under. */
+  /** An artifact that is missing or no longer has the hash it is stored under. */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Reads an artifact and checks it still has the hash it is stored under. A corrupt file is moved
+   * aside ({@code .corrupt}), so that writing the right bytes again ({@link #put}) restores it.
+   */
   public byte[] read(String sha256) {
+    Path path = pathOf(sha256);
+    byte[] bytes;
     try {
-      byte[] bytes = Files.readAllBytes(pathOf(sha256));
-      if (!sha256(bytes).equals(sha256)) {
-        throw new IllegalStateException("artifact " + sha256 + " is corrupt (hash mismatch)");
-      }
-      return bytes;
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new Unavailable("artifact " + sha256 + " is missing", null);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read artifact " + sha256, e);
     }
+    if (!sha256(bytes).equals(sha256)) {
+      try {
+        Files.move(
+            path,
+            path.resolveSibling(path.getFileName() + ".corrupt"),
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot move corrupt artifact " + sha256 + " aside", e);
+      }
+      throw new Unavailable(
+          "artifact " + sha256 + " was corrupt (hash mismatch); moved aside", null);
+    }
+    return bytes;
   }
 
   /** A small text document about a model version (see {@link ForgetLedger}). */

@@ -94,6 +94,8 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private volatile boolean running = true;
+  private final Supervision supervision;
+  private boolean inTransaction;
   private KafkaConsumer<String, UnlearningBatch> consumer;
   private KafkaProducer<String, Object> producer;
   private VersionLog versions;
@@ -117,6 +119,7 @@ public final class UnlearningWorker implements AutoCloseable {
     this.unlearner = unlearner;
     this.artifacts = artifacts;
     this.listener = listener;
+    this.supervision = Supervision.DEFAULT;
     this.loop = new Thread(this::run, "lethe-worker-" + settings.transactionalId());
   }
 
@@ -125,27 +128,35 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private void run() {
-    try {
-      open();
-      while (running) {
-        for (ConsumerRecord<String, UnlearningBatch> record : poll(Duration.ofMillis(500))) {
-          handle(record);
+    while (running) {
+      try {
+        if (consumer == null) {
+          open();
         }
-      }
-    } catch (ProducerFencedException e) {
-      log.error(
-          "Worker {} was fenced: another processor uses the same transactional id (give each"
-              + " instance its own LETHE_INSTANCE_ID); stopping",
-          settings.transactionalId());
-    } catch (org.apache.kafka.common.errors.WakeupException e) {
-      // close() was called
-    } catch (Throwable e) {
-      // A crash: leave the open transaction as a killed process would (the next instance with
-      // the same transactional id aborts it), but leave the group so the batch moves on.
-      log.error("Worker {} crashed: {}", settings.transactionalId(), e.toString());
-      if (consumer != null) {
-        consumer.close(Duration.ZERO);
-        consumer = null;
+        while (running) {
+          for (ConsumerRecord<String, UnlearningBatch> record : poll(Duration.ofMillis(500))) {
+            handle(record);
+          }
+        }
+      } catch (ProducerFencedException e) {
+        log.error(
+            "Worker {} was fenced: another processor uses the same transactional id (give each"
+                + " instance its own LETHE_INSTANCE_ID); stopping",
+            settings.transactionalId());
+        return;
+      } catch (org.apache.kafka.common.errors.WakeupException e) {
+        // close() was called
+      } catch (Throwable e) {
+        // Outside any batch (opening clients, polling): start over with fresh clients. Leaving the
+        // group lets a batch in hand move on; the open transaction, if any, is aborted by the
+        // next initTransactions with this transactional id.
+        log.error(
+            "Worker {} failed outside a batch; reopening its clients in {} ms",
+            settings.transactionalId(),
+            supervision.backoff(1).toMillis(),
+            e);
+        closeClients();
+        sleepQuietly(supervision.backoff(1));
       }
     }
   }
@@ -154,16 +165,7 @@ public final class UnlearningWorker implements AutoCloseable {
     versions =
         new VersionLog(
             settings.bootstrapServers(), settings.clientConfig(), topics.modelVersions, artifacts);
-    Map<String, Object> producerConfig = new HashMap<>(settings.clientConfig());
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producer =
-        new KafkaProducer<>(
-            producerConfig,
-            new org.apache.kafka.common.serialization.StringSerializer(),
-            new PerTopicSerializer(topics));
-    producer.initTransactions(); // fences older instances and aborts their open transactions
+    producer = newProducer();
     Map<String, Object> consumerConfig = new HashMap<>(settings.clientConfig());
     consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -198,6 +200,25 @@ public final class UnlearningWorker implements AutoCloseable {
     log.info("Unlearning worker {} started", settings.transactionalId());
   }
 
+  private KafkaProducer<String, Object> newProducer() {
+    Map<String, Object> producerConfig = new HashMap<>(settings.clientConfig());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    KafkaProducer<String, Object> created =
+        new KafkaProducer<>(
+            producerConfig,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new PerTopicSerializer(topics));
+    try {
+      created.initTransactions(); // fences older instances and aborts their open transactions
+    } catch (RuntimeException e) {
+      created.close(Duration.ZERO);
+      throw e;
+    }
+    return created;
+  }
+
   private Iterable<ConsumerRecord<String, UnlearningBatch>> poll(Duration timeout) {
     try {
       return consumer.poll(timeout);
@@ -216,13 +237,117 @@ public final class UnlearningWorker implements AutoCloseable {
     inHand = partition;
     inHandRevoked = false;
     try {
-      handle(record, partition);
+      supervised(record, partition);
     } catch (BatchAbandoned e) {
       log.info(
           "Batch {} abandoned, not committed: {}", record.value().getBatchId(), e.getMessage());
       listener.abandoned(record.value());
     } finally {
       inHand = null;
+    }
+  }
+
+  /**
+   * Runs a batch; an attempt that fails outside the engine's own verdict (an unreadable parent
+   * artifact, a full disk, an exception while publishing, a transient engine failure) is retried
+   * with backoff, and after the last attempt the batch is published FAILED with the reason, so the
+   * worker goes on with the next one. Nothing thrown here ends the worker, not even an Error.
+   */
+  private void supervised(ConsumerRecord<String, UnlearningBatch> record, TopicPartition partition)
+      throws BatchAbandoned {
+    UnlearningBatch batch = record.value();
+    for (int attempt = 1; running; attempt++) {
+      try {
+        handle(record, partition);
+        return;
+      } catch (BatchAbandoned
+          | ProducerFencedException
+          | org.apache.kafka.common.errors.WakeupException e) {
+        throw e;
+      } catch (Throwable e) {
+        abortOpenTransaction();
+        String reason = Supervision.describe(e);
+        if (attempt >= supervision.maxAttempts()) {
+          log.error(
+              "Batch {} failed {} times; publishing it FAILED", batch.getBatchId(), attempt, e);
+          publishFailedOrRetryLater(
+              batch, partition, record.offset(), "failed " + attempt + " times: " + reason);
+          return;
+        }
+        Duration wait = supervision.backoff(attempt);
+        log.warn(
+            "Batch {} attempt {} of {} failed ({}); retrying in {} ms",
+            batch.getBatchId(),
+            attempt,
+            supervision.maxAttempts(),
+            reason,
+            wait.toMillis());
+        keepAliveFor(wait);
+      }
+    }
+  }
+
+  /**
+   * Publishes the batch FAILED; when even that fails (Kafka away), seeks back so the batch comes
+   * round again after a backoff, rather than being skipped or ending the worker.
+   */
+  private void publishFailedOrRetryLater(
+      UnlearningBatch batch, TopicPartition partition, long offset, String reason)
+      throws BatchAbandoned {
+    try {
+      publish(batch, partition, offset, null, reason);
+    } catch (BatchAbandoned
+        | ProducerFencedException
+        | org.apache.kafka.common.errors.WakeupException e) {
+      throw e;
+    } catch (Throwable e) {
+      abortOpenTransaction();
+      log.error(
+          "Could not publish batch {} FAILED either; it comes round again", batch.getBatchId());
+      keepAliveFor(supervision.backoff(supervision.maxAttempts()));
+      if (consumer.assignment().contains(partition)) {
+        consumer.seek(partition, offset);
+      }
+    }
+  }
+
+  /** Aborts the transaction an attempt left open, or replaces a producer that cannot abort. */
+  private void abortOpenTransaction() {
+    if (!inTransaction) {
+      return;
+    }
+    inTransaction = false;
+    try {
+      producer.abortTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("Could not abort the open transaction ({}); replacing the producer", e.toString());
+      producer.close(Duration.ZERO);
+      producer = newProducer();
+    }
+  }
+
+  /** Waits while keeping the group membership (paused polls), as a batch in hand does. */
+  private void keepAliveFor(Duration wait) throws BatchAbandoned {
+    long until = System.nanoTime() + wait.toNanos();
+    Set<TopicPartition> paused = consumer.assignment();
+    consumer.pause(paused);
+    try {
+      while (running && System.nanoTime() < until) {
+        consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, wait.toMillis()))));
+        checkStillOwned();
+      }
+    } finally {
+      consumer.resume(consumer.assignment());
+    }
+  }
+
+  private static void sleepQuietly(Duration wait) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -254,11 +379,14 @@ public final class UnlearningWorker implements AutoCloseable {
       publish(batch, List.of(), partition, record.offset(), null, null, Map.of());
       return;
     }
-    Unlearner.Job job = job(batch, present, current);
+    Unlearner.Job job = job(batch, present, current, parentWeights(current));
     Unlearner.Outcome outcome;
     try {
       outcome = runOffThread(() -> unlearner.unlearn(job));
     } catch (ExecutionException e) {
+      if (Supervision.isTransient(e.getCause())) {
+        throw new TransientFailure("the engine failed transiently", e.getCause());
+      }
       log.error("Unlearning batch {} failed", batch.getBatchId(), e.getCause());
       publish(batch, partition, record.offset(), null, "unlearning failed: " + e.getCause());
       return;
@@ -334,8 +462,46 @@ public final class UnlearningWorker implements AutoCloseable {
     return present;
   }
 
+  /**
+   * The weights the batch builds on. A trained first version whose file is missing or corrupt is
+   * re-derived by training it again (deterministic, seeded) and restored when the result has the
+   * recorded sha256; any other unreadable parent fails the attempt (retried, then FAILED): its
+   * weights came from a method run that cannot be reproduced without them.
+   */
+  private byte[] parentWeights(ModelVersion current) throws Exception {
+    String sha = current.getArtifact().getSha256();
+    try {
+      return artifacts.read(sha);
+    } catch (ArtifactStore.Unavailable e) {
+      boolean trained = current.getParentVersion() == null && current.getBatchId() == null;
+      if (!trained) {
+        throw e;
+      }
+      log.warn(
+          "{}; re-deriving {} v{} by training it again",
+          e.getMessage(),
+          current.getModelId(),
+          current.getVersion());
+      byte[] weights;
+      try {
+        weights =
+            runOffThread(() -> unlearner.trainInitial(current.getModelId(), line -> {})).weights();
+      } catch (ExecutionException failed) {
+        throw new IllegalStateException(
+            e.getMessage() + "; training it again failed", failed.getCause());
+      }
+      if (!ArtifactStore.sha256(weights).equals(sha)) {
+        throw new IllegalStateException(
+            e.getMessage() + "; training it again gave other weights, so it cannot be restored");
+      }
+      artifacts.put(weights);
+      log.info("Restored the artifact of {} v{}", current.getModelId(), current.getVersion());
+      return weights;
+    }
+  }
+
   private Unlearner.Job job(
-      UnlearningBatch batch, List<BatchedRequest> present, ModelVersion current) {
+      UnlearningBatch batch, List<BatchedRequest> present, ModelVersion current, byte[] parent) {
     ForgetLedger before = artifacts.ledger(current);
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
@@ -346,7 +512,7 @@ public final class UnlearningWorker implements AutoCloseable {
     return new Unlearner.Job(
         batch.getModelId(),
         batch.getBatchId(),
-        artifacts.read(current.getArtifact().getSha256()),
+        parent,
         before,
         before.plus(samples, classes),
         samples,
@@ -418,6 +584,7 @@ public final class UnlearningWorker implements AutoCloseable {
     Set<String> presentIds = new LinkedHashSet<>(requestIds(present));
     long now = System.currentTimeMillis();
     producer.beginTransaction();
+    inTransaction = true;
     try {
       if (version != null) {
         producer.send(
@@ -450,6 +617,7 @@ public final class UnlearningWorker implements AutoCloseable {
           Map.of(partition, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
       listener.beforeCommit(batch, version);
       producer.commitTransaction();
+      inTransaction = false;
     } catch (ProducerFencedException e) {
       throw e;
     } catch (KafkaException e) {
@@ -457,7 +625,7 @@ public final class UnlearningWorker implements AutoCloseable {
           "Transaction for batch {} failed; it will be retried: {}",
           batch.getBatchId(),
           e.toString());
-      producer.abortTransaction();
+      abortOpenTransaction();
       if (!consumer.assignment().contains(partition)) {
         // Revoked while committing: the new owner has the batch (seek would throw here).
         throw new BatchAbandoned("its partition " + partition + " was revoked while committing");
@@ -489,9 +657,11 @@ public final class UnlearningWorker implements AutoCloseable {
 
   private void commitOffsetOnly(TopicPartition partition, long nextOffset) {
     producer.beginTransaction();
+    inTransaction = true;
     producer.sendOffsetsToTransaction(
         Map.of(partition, new OffsetAndMetadata(nextOffset)), consumer.groupMetadata());
     producer.commitTransaction();
+    inTransaction = false;
   }
 
   private static List<String> requestIds(List<BatchedRequest> requests) {
@@ -500,6 +670,31 @@ public final class UnlearningWorker implements AutoCloseable {
       ids.add(r.getRequestId());
     }
     return ids;
+  }
+
+  /** Closes the consumer (leaving the group) and the producer, so {@link #open} starts afresh. */
+  private void closeClients() {
+    inTransaction = false;
+    if (consumer != null) {
+      try {
+        consumer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        log.debug("closing the consumer: {}", e.toString());
+      }
+      consumer = null;
+    }
+    if (producer != null) {
+      try {
+        producer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        log.debug("closing the producer: {}", e.toString());
+      }
+      producer = null;
+    }
+    if (versions != null) {
+      versions.close();
+      versions = null;
+    }
   }
 
   @Override

@@ -235,7 +235,10 @@ class ExactlyOnceIntegrationTest {
     }
   }
 
-  /** An Error, as a kill would be: the worker does not handle it, it dies. */
+  /**
+   * An Error between send and commit, where a kill would strike: the attempt's transaction is
+   * aborted (as the next instance aborts a killed one's) and the batch runs again.
+   */
   static final class SimulatedKill extends Error {
     SimulatedKill() {
       super("simulated kill between send and commit");
