@@ -94,6 +94,10 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private volatile boolean running = true;
+
+  /** When the loop last polled (it polls at least every 500 ms, also while a batch runs). */
+  private volatile long lastPollNanos = System.nanoTime();
+
   private final Supervision supervision;
   private boolean inTransaction;
   private KafkaConsumer<String, UnlearningBatch> consumer;
@@ -157,6 +161,7 @@ public final class UnlearningWorker implements AutoCloseable {
             e);
         closeClients();
         sleepQuietly(supervision.backoff(1));
+        lastPollNanos = System.nanoTime();
       }
     }
   }
@@ -219,7 +224,26 @@ public final class UnlearningWorker implements AutoCloseable {
     return created;
   }
 
+  /**
+   * Why the worker is not doing its work, if it is not: its thread has ended (fenced, closed) or
+   * has not polled for {@code limit} (hung in something that does not return).
+   */
+  public java.util.Optional<String> problem(Duration limit) {
+    if (!loop.isAlive()) {
+      return java.util.Optional.of("the unlearning worker's thread has stopped");
+    }
+    long silent = System.nanoTime() - lastPollNanos;
+    if (silent > limit.toNanos()) {
+      return java.util.Optional.of(
+          "the unlearning worker has not polled for "
+              + Duration.ofNanos(silent).toSeconds()
+              + " s");
+    }
+    return java.util.Optional.empty();
+  }
+
   private Iterable<ConsumerRecord<String, UnlearningBatch>> poll(Duration timeout) {
+    lastPollNanos = System.nanoTime();
     try {
       return consumer.poll(timeout);
     } catch (RecordDeserializationException e) {
@@ -336,6 +360,7 @@ public final class UnlearningWorker implements AutoCloseable {
     try {
       while (running && System.nanoTime() < until) {
         consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, wait.toMillis()))));
+        lastPollNanos = System.nanoTime();
         checkStillOwned();
       }
     } finally {
@@ -530,6 +555,7 @@ public final class UnlearningWorker implements AutoCloseable {
           return future.get(200, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
           consumer.poll(Duration.ZERO); // heartbeat-safe: returns nothing while paused
+          lastPollNanos = System.nanoTime();
           checkStillOwned();
         }
       }
