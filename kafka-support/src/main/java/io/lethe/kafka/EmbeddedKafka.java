@@ -16,6 +16,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final KafkaClusterTestKit cluster;
 
+  /** Where a broker with a data directory keeps its cluster id, for the next start. */
+  static final String CLUSTER_ID_FILE = "lethe-cluster.id";
+
   private EmbeddedKafka(KafkaClusterTestKit cluster) {
     this.cluster = cluster;
   }
@@ -36,6 +39,9 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setNumControllerNodes(1);
       if (baseDir != null) {
         nodes.setBaseDirectory(baseDir);
+        // The storage is formatted for one cluster id: a second start on the same directory
+        // must use that id again (a fresh random one fails with "Invalid cluster.id").
+        nodes.setClusterId(clusterIdOf(baseDir));
       }
       KafkaClusterTestKit cluster =
           new KafkaClusterTestKit.Builder(nodes.build())
@@ -50,7 +56,9 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setConfigProp("auto.create.topics.enable", "false")
               .setDeleteOnClose(baseDir == null)
               .build();
-      formatQuietly(cluster);
+      if (baseDir == null || !formatted(baseDir)) {
+        formatQuietly(cluster); // the formatter refuses storage it formatted before
+      }
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster);
@@ -65,6 +73,37 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       throw new IllegalStateException("cannot start the embedded Kafka broker", e);
     }
+  }
+
+  /** Whether a broker's storage under {@code baseDir} was formatted already (a restart). */
+  private static boolean formatted(Path baseDir) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(baseDir)) {
+      return false;
+    }
+    try (var found =
+        java.nio.file.Files.find(
+            baseDir, 2, (path, attributes) -> path.endsWith("meta.properties"))) {
+      return found.findAny().isPresent();
+    }
+  }
+
+  /** The cluster id kept in {@code baseDir}, chosen and written there on the first start. */
+  static String clusterIdOf(Path baseDir) throws java.io.IOException {
+    Path file = baseDir.resolve(CLUSTER_ID_FILE);
+    if (java.nio.file.Files.isRegularFile(file)) {
+      if (java.nio.file.Files.size(file) > 64) {
+        throw new IllegalStateException(file + " does not hold a cluster id");
+      }
+      String id = java.nio.file.Files.readString(file).trim();
+      if (!id.matches("[A-Za-z0-9_-]{22}")) {
+        throw new IllegalStateException(file + " does not hold a cluster id");
+      }
+      return id;
+    }
+    String id = org.apache.kafka.common.Uuid.randomUuid().toString();
+    java.nio.file.Files.createDirectories(baseDir);
+    java.nio.file.Files.writeString(file, id + "\n");
+    return id;
   }
 
   /** Kafka's storage formatter prints its metadata to standard out; the demo's output is ours. */

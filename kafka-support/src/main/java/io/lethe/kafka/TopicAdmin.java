@@ -43,6 +43,7 @@ public final class TopicAdmin {
     Map<String, Object> config = new java.util.HashMap<>(clientConfig);
     config.put("bootstrap.servers", bootstrapServers);
     try (Admin admin = Admin.create(config)) {
+      requireReachable(admin, bootstrapServers);
       for (NewTopic topic : topics) {
         try {
           admin.createTopics(List.of(topic)).all().get();
@@ -58,6 +59,34 @@ public final class TopicAdmin {
       throw new IllegalStateException("interrupted while creating topics", e);
     }
   }
+
+  /**
+   * Asks the cluster for its id, so an unreachable broker is one clear line within seconds rather
+   * than a minute of client retries and a stack trace.
+   */
+  static void requireReachable(Admin admin, String bootstrapServers) throws InterruptedException {
+    try {
+      admin
+          .describeCluster(
+              new org.apache.kafka.clients.admin.DescribeClusterOptions()
+                  .timeoutMs((int) REACH_TIMEOUT.toMillis()))
+          .clusterId()
+          .get(REACH_TIMEOUT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new KafkaUnreachableException(
+          "cannot reach Kafka at "
+              + bootstrapServers
+              + " within "
+              + REACH_TIMEOUT.toSeconds()
+              + " s ("
+              + cause.getClass().getSimpleName()
+              + ")");
+    }
+  }
+
+  /** How long {@link #ensureTopics} waits for the cluster to answer at all. */
+  public static final java.time.Duration REACH_TIMEOUT = java.time.Duration.ofSeconds(8);
 
   /** Topic creation returns before every broker's metadata cache knows the topic; wait for it. */
   private static void awaitMetadata(Admin admin, List<String> names) throws InterruptedException {

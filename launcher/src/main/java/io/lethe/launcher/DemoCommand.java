@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -99,15 +98,16 @@ public final class DemoCommand implements Callable<Integer> {
     // One request per batch, so each scope gets a version of its own.
     BatchPolicy oneRequestPerBatch =
         new BatchPolicy(1, Duration.ofSeconds(2), Duration.ofMinutes(5));
-    try (EmbeddedLethe lethe =
-        EmbeddedLethe.start(
-            dir,
-            models,
-            oneRequestPerBatch,
-            httpPort,
-            metricsPort,
-            WorkerListener.NONE,
-            line -> out.println("  " + line))) {
+    try (GracefulShutdown shutdown = GracefulShutdown.install();
+        EmbeddedLethe lethe =
+            EmbeddedLethe.start(
+                dir,
+                models,
+                oneRequestPerBatch,
+                httpPort,
+                metricsPort,
+                WorkerListener.NONE,
+                line -> out.println("  " + line))) {
       out.println(
           "Model registry at "
               + lethe.registryUrl()
@@ -136,9 +136,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (!exit) {
         out.println();
         out.println("Registry: " + lethe.registryUrl() + "/  (Ctrl-C to stop)");
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
+        shutdown.await();
       }
       return allApplied ? 0 : 1;
     }

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       PipelineBenchCommand.class
     })
 public final class LetheCli {
+  /** The exit status when Kafka cannot be reached. */
+  static final int UNREACHABLE_EXIT = 3;
 
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
@@ -29,6 +31,16 @@ public final class LetheCli {
 
   /** The command line, with one parser for every duration option ({@code 10s} or ISO-8601). */
   static CommandLine commandLine() {
-    return new CommandLine(new LetheCli()).registerConverter(Duration.class, Durations::parse);
+    return new CommandLine(new LetheCli())
+        .registerConverter(Duration.class, Durations::parse)
+        .setExecutionExceptionHandler(
+            (e, line, parsed) -> {
+              // An unreachable broker is the operator's to fix, not a bug: one line, no trace.
+              if (e instanceof io.lethe.kafka.KafkaUnreachableException) {
+                line.getErr().println("lethe: " + e.getMessage());
+                return UNREACHABLE_EXIT;
+              }
+              throw e;
+            });
   }
 }

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -139,7 +138,8 @@ public final class ProcessorCommand implements Callable<Integer> {
     TopicAdmin.ensureTopics(
         bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
     ProcessorAssembly assembly = new ProcessorAssembly(models);
-    try (ProcessorMetrics metrics = new ProcessorMetrics();
+    try (GracefulShutdown shutdown = GracefulShutdown.install();
+        ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =
             assembly.processor(
                 bootstrapServers,
@@ -152,15 +152,8 @@ public final class ProcessorCommand implements Callable<Integer> {
       processor.start(Duration.ofMinutes(5), log::info);
       metrics.serve(processor, assembly.modelIds(), options.metricsAddress(metricsPort));
       log.info("Processor running; metrics on {}:{}/metrics", options.metricsHost, metrics.port());
-      awaitShutdown();
+      shutdown.await();
     }
     return 0;
-  }
-
-  /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then lets the resources close. */
-  static void awaitShutdown() throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    stop.await();
   }
 }

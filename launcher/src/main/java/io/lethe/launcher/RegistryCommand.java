@@ -63,9 +63,9 @@ public final class RegistryCommand implements Callable<Integer> {
     config.putIfAbsent(RegistryConfig.PREFIX + "data-dir", DEFAULT_DATA_DIR);
     config.putIfAbsent(RegistryConfig.PREFIX + "artifact-root", DEFAULT_ARTIFACT_DIR);
     config.putAll(properties);
-    try (ModelRegistryApp registry =
-        ModelRegistryApp.start(RegistryConfig.fromProperties(config))) {
-      ProcessorCommand.awaitShutdown();
+    try (GracefulShutdown shutdown = GracefulShutdown.install();
+        ModelRegistryApp registry = ModelRegistryApp.start(RegistryConfig.fromProperties(config))) {
+      shutdown.await();
     }
     return 0;
   }

@@ -236,10 +236,42 @@ public final class LetheProcessor implements AutoCloseable {
     return artifacts;
   }
 
+  /** How long the worker may go without polling before {@code /health} says it is hung. */
+  static final Duration WORKER_SILENCE = Duration.ofSeconds(20);
+
+  private volatile KafkaReachability kafka;
+
+  /**
+   * DOWN, with the reason, when Kafka is out of reach, the topology is not running (or
+   * rebalancing), or the worker has stopped or hangs; each is noticed within 30 s.
+   */
+  public Health health() {
+    KafkaReachability probe = kafka;
+    if (probe == null) {
+      synchronized (this) {
+        if (kafka == null) {
+          kafka = new KafkaReachability(settings.bootstrapServers(), settings.kafkaClient());
+        }
+        probe = kafka;
+      }
+    }
+    var state = streams.kafkaStreams().state();
+    return Health.all(
+        probe.health(),
+        state.isRunningOrRebalancing()
+            ? Health.UP
+            : Health.down("the deletion topology is " + state),
+        worker.problem(WORKER_SILENCE).map(Health::down).orElse(Health.UP));
+  }
+
   @Override
   public void close() {
     feed.close();
     worker.close();
     streams.close();
+    KafkaReachability probe = kafka;
+    if (probe != null) {
+      probe.close();
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.lethe.processor.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lethe.processor.Health;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -75,8 +77,19 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(
       PrometheusMeterRegistry registry, InetSocketAddress address, BooleanSupplier healthy) {
-    Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(healthy, "healthy");
+    return serve(
+        registry, address, () -> healthy.getAsBoolean() ? Health.UP : Health.down("not running"));
+  }
+
+  /**
+   * Listens at {@code address}; {@code /health} answers 200 {@code UP} while {@code health} is up,
+   * else 503 {@code DOWN: <reason>}.
+   */
+  public static MetricsServer serve(
+      PrometheusMeterRegistry registry, InetSocketAddress address, Supplier<Health> health) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(health, "health");
     HttpServer server;
     try {
       server = HttpServer.create(address, 0);
@@ -88,9 +101,12 @@ public final class MetricsServer implements AutoCloseable {
     server.createContext(
         "/health",
         exchange -> {
-          boolean up = healthy.getAsBoolean();
+          Health h = health.get();
           respond(
-              exchange, up ? 200 : 503, "text/plain; charset=utf-8", () -> up ? "UP\n" : "DOWN\n");
+              exchange,
+              h.up() ? 200 : 503,
+              "text/plain; charset=utf-8",
+              () -> h.up() ? "UP\n" : "DOWN: " + h.reason() + "\n");
         });
     ExecutorService executor =
         Executors.newSingleThreadExecutor(

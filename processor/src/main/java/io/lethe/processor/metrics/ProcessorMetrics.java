@@ -50,7 +50,8 @@ public final class ProcessorMetrics implements AutoCloseable {
 
   /**
    * Binds the processor's Kafka Streams metrics and serves {@code /metrics} on {@code address}, and
-   * {@code /health}: UP while the topology is running or rebalancing.
+   * {@code /health}: UP while Kafka answers, the topology is running or rebalancing and the worker
+   * polls; else 503 with the reason ({@link LetheProcessor#health()}).
    */
   public ProcessorMetrics serve(
       LetheProcessor processor, Iterable<String> modelIds, InetSocketAddress address) {
@@ -58,9 +59,7 @@ public final class ProcessorMetrics implements AutoCloseable {
     Device device = Devices.pick();
     metrics.deviceMemory(Devices.describe(device), () -> DeviceMemory.usedBytes(device));
     streamsMetrics = MetricsServer.bindKafkaStreams(registry, processor.kafkaStreams());
-    server =
-        MetricsServer.start(
-            registry, address, () -> processor.kafkaStreams().state().isRunningOrRebalancing());
+    server = MetricsServer.serve(registry, address, processor::health);
     return this;
   }
 

@@ -89,6 +89,36 @@ public final class UnlearningPlanner implements Unlearner {
   }
 
   @Override
+  public long[] samplesOf(String modelId, String subjectId) {
+    return catalog.require(modelId).subjects().samplesOf(subjectId);
+  }
+
+  /**
+   * One pass over the training rows (the same cost as building a forget set); a class counts when
+   * the training data holds at least one row of it.
+   */
+  @Override
+  public Trained trainedOn(String modelId, Set<Long> sampleIds, Set<Integer> classLabels) {
+    Dataset train = catalog.require(modelId).train();
+    Set<Long> found = new HashSet<>();
+    if (!sampleIds.isEmpty()) {
+      for (int i = 0; i < train.size() && found.size() < sampleIds.size(); i++) {
+        if (sampleIds.contains(train.id(i))) {
+          found.add(train.id(i));
+        }
+      }
+    }
+    int[] counts = train.classCounts();
+    Set<Integer> classes = new HashSet<>();
+    for (int c : classLabels) {
+      if (c >= 0 && c < counts.length && counts[c] > 0) {
+        classes.add(c);
+      }
+    }
+    return new Trained(found, classes);
+  }
+
+  @Override
   public Outcome trainInitial(String modelId, Consumer<String> progress) {
     synchronized (ENGINE) {
       return train(modelId, progress);

@@ -23,6 +23,10 @@ public final class DeletionTopology {
   static final String DEDUPE_STORE = "request-ids";
   static final String DEDUPE_CLOCK_STORE = "dedupe-clock";
   static final String LINEAGE_STORE = "training-lineage";
+
+  /** Each request's latest receipt (global): a FAILED request may be sent again. */
+  static final String OUTCOMES_STORE = "request-outcomes";
+
   static final String OPEN_BATCHES_STORE = "open-batches";
   static final String PENDING_REQUESTS_STORE = "pending-requests";
   static final String SEQUENCE_STORE = "batch-sequences";
@@ -93,6 +97,16 @@ public final class DeletionTopology {
         Consumed.with(topics.trainingLineage.keySerde(), topics.trainingLineage.valueSerde())
             .withName("training-lineage"),
         LineageUpdater::new);
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(OUTCOMES_STORE),
+                topics.requestReceipts.keySerde(),
+                topics.requestReceipts.valueSerde())
+            .withLoggingDisabled(),
+        topics.requestReceipts.name(),
+        Consumed.with(topics.requestReceipts.keySerde(), topics.requestReceipts.valueSerde())
+            .withName("request-outcomes"),
+        OutcomeUpdater::new);
 
     // Raw bytes in: decoding is a step of its own, so malformed input becomes a dead letter.
     KStream<String, Routed> intake =

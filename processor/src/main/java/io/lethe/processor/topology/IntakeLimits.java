@@ -46,6 +46,7 @@ public record IntakeLimits(int maxSampleIdsPerRequest, int maxBatchBytes, int ma
   static long sizeOf(BatchedRequest request) {
     return 64L
         + 3L * request.getRequestId().length()
+        + (request.getSubjectId() == null ? 0 : 3L * request.getSubjectId().length())
         + 10L * request.getSampleIds().size()
         + 5L * request.getClassLabels().size();
   }

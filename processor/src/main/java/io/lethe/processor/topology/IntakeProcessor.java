@@ -9,6 +9,7 @@ import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.DeletionScope;
 import io.lethe.avro.ModelSamples;
 import io.lethe.avro.ReceiptStatus;
+import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.TrainingLineage;
 import io.lethe.kafka.AvroLimitException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
   private WindowStore<String, Long> seen;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, TrainingLineage> lineage;
+  private KeyValueStore<String, RequestReceipt> outcomes;
   private long clockHighWater = Long.MIN_VALUE;
 
   IntakeProcessor(
@@ -63,6 +65,7 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
     this.seen = context.getStateStore(DeletionTopology.DEDUPE_STORE);
     this.clock = context.getStateStore(DeletionTopology.DEDUPE_CLOCK_STORE);
     this.lineage = context.getStateStore(DeletionTopology.LINEAGE_STORE);
+    this.outcomes = context.getStateStore(DeletionTopology.OUTCOMES_STORE);
     Long stored = clock.get(CLOCK_KEY);
     clockHighWater = stored == null ? Long.MIN_VALUE : stored;
   }
@@ -133,7 +136,10 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
     }
     String id = request.getRequestId();
     long dedupeNow = dedupeClock(now);
-    if (alreadySeen(id, dedupeNow)) {
+    Long acceptedAt = lastAccepted(id, dedupeNow);
+    if (acceptedAt != null && failedSince(id, acceptedAt)) {
+      log.info("Request {} failed before; this is a new attempt", id);
+    } else if (acceptedAt != null) {
       log.info("Request {} is a duplicate; not applied again", id);
       settings.events().duplicate();
       var receipt = Receipts.of(id, ReceiptStatus.DUPLICATE, now);
@@ -168,11 +174,30 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
     return clockHighWater;
   }
 
-  private boolean alreadySeen(String requestId, long now) {
+  /** When the request id was last accepted within the dedupe window, or null. */
+  private Long lastAccepted(String requestId, long now) {
     long from = now - settings.dedupeRetention().toMillis();
+    Long last = null;
     try (WindowStoreIterator<Long> hits = seen.fetch(requestId, Math.max(0, from), now)) {
-      return hits.hasNext();
+      while (hits.hasNext()) {
+        long at = hits.next().value;
+        last = last == null ? at : Math.max(last, at);
+      }
     }
+    return last;
+  }
+
+  /**
+   * Whether the request's latest receipt is FAILED and came after its last acceptance: then a
+   * repeat is a new attempt, not a DUPLICATE. Pending and applied requests stay duplicates; a
+   * repeat sent again before the new attempt's ACCEPTED reached the store is still refused, as the
+   * FAILED receipt is older than that acceptance.
+   */
+  private boolean failedSince(String requestId, long acceptedAt) {
+    RequestReceipt latest = outcomes.get(requestId);
+    return latest != null
+        && latest.getStatus() == ReceiptStatus.FAILED
+        && latest.getAt().toEpochMilli() >= acceptedAt;
   }
 
   /** A request that resolves to nothing it may be applied to. */
@@ -256,7 +281,8 @@ final class IntakeProcessor implements Processor<String, byte[], String, Routed>
         request.getScope(),
         request.getScope() == DeletionScope.CLASS ? List.of() : sampleIds,
         request.getClassLabels(),
-        request.getDeadline());
+        request.getDeadline(),
+        request.getScope() == DeletionScope.SUBJECT ? request.getSubjectId() : null);
   }
 
   /**

@@ -50,12 +50,14 @@ public final class Onboarding {
       String transactionalId,
       Consumer<String> progress) {
     List<ModelVersion> trained = new ArrayList<>();
+    Map<String, ForgetLedger> ledgers = new java.util.HashMap<>();
     try (VersionLog versions =
-        new VersionLog(bootstrapServers, clientConfig, topics.modelVersions)) {
+        new VersionLog(bootstrapServers, clientConfig, topics.modelVersions, artifacts)) {
       versions.catchUp();
       for (String modelId : unlearner.modelIds()) {
         if (versions.highestVersion(modelId) > 0) {
           log.info("Model {} already has versions; not training it again", modelId);
+          versions.latestGood(modelId).ifPresent(v -> ledgers.put(modelId, artifacts.ledger(v)));
           continue;
         }
         progress.accept("Training " + modelId + " (version 1)...");
@@ -77,7 +79,9 @@ public final class Onboarding {
       }
     }
     if (!trained.isEmpty()) {
-      publish(bootstrapServers, clientConfig, topics, unlearner, transactionalId, trained);
+      publish(bootstrapServers, clientConfig, topics, unlearner, ledgers, transactionalId, trained);
+      // Only once committed: a version record on disk says the version exists.
+      trained.forEach(artifacts::putVersion);
     }
     return trained.stream().map(ModelVersion::getModelId).toList();
   }
@@ -95,9 +99,20 @@ public final class Onboarding {
       Map<String, Object> clientConfig,
       LetheTopics topics,
       Unlearner unlearner,
+      Map<String, ForgetLedger> ledgers,
       String transactionalId,
       List<ModelVersion> trained) {
-    Map<String, TrainingLineage> lineage = lineage(unlearner);
+    // What earlier erasures removed stays out: a subject erased everywhere is not published again.
+    Map<String, TrainingLineage> lineage = new TreeMap<>();
+    Instant now = Instant.now();
+    for (String subject : lineage(unlearner).keySet()) {
+      TrainingLineage record =
+          SubjectLineage.current(
+              subject, unlearner, m -> ledgers.getOrDefault(m, ForgetLedger.EMPTY), now);
+      if (record != null) {
+        lineage.put(subject, record);
+      }
+    }
     try (var lineageSerde = topics.trainingLineage.valueSerde();
         var producer =
             new KafkaProducer<String, byte[]>(

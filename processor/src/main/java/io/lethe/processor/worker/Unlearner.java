@@ -19,6 +19,21 @@ public interface Unlearner {
   /** Who owns the model's training data (for lineage), and its number of classes. */
   ModelFacts facts(String modelId);
 
+  /**
+   * Which of {@code sampleIds} and {@code classLabels} the model's training data holds: a request
+   * naming none of them asks to erase what the model never learned from, so it gets a NOT_PRESENT
+   * receipt and no version. By default everything counts as trained on (no version is skipped).
+   */
+  default Trained trainedOn(String modelId, Set<Long> sampleIds, Set<Integer> classLabels) {
+    return new Trained(sampleIds, classLabels);
+  }
+
+  /** The training sample ids of one subject in one model (empty when it has none there). */
+  default long[] samplesOf(String modelId, String subjectId) {
+    long[] ids = facts(modelId).samplesBySubject().get(subjectId);
+    return ids == null ? new long[0] : ids;
+  }
+
   /** The models this unlearner manages. */
   java.util.List<String> modelIds();
 
@@ -37,6 +52,21 @@ public interface Unlearner {
       ForgetLedger after,
       Set<Long> batchSampleIds,
       Set<Integer> batchClassLabels) {}
+
+  /** The part of what a batch names that the model's training data holds. */
+  record Trained(Set<Long> sampleIds, Set<Integer> classLabels) {
+    public Trained {
+      sampleIds = Set.copyOf(sampleIds);
+      classLabels = Set.copyOf(classLabels);
+    }
+
+    /** Whether a request naming these samples and classes names anything trained on. */
+    public boolean anyOf(
+        java.util.Collection<Long> samples, java.util.Collection<Integer> classes) {
+      return samples.stream().anyMatch(sampleIds::contains)
+          || classes.stream().anyMatch(classLabels::contains);
+    }
+  }
 
   record Outcome(
       byte[] weights,

@@ -5,6 +5,7 @@ import io.lethe.avro.BatchedRequest;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.TrainingLineage;
 import io.lethe.avro.UnlearningBatch;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.LetheTopics;
@@ -93,6 +94,12 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private volatile boolean running = true;
+
+  /** When the loop last polled (it polls at least every 500 ms, also while a batch runs). */
+  private volatile long lastPollNanos = System.nanoTime();
+
+  private final Supervision supervision;
+  private boolean inTransaction;
   private KafkaConsumer<String, UnlearningBatch> consumer;
   private KafkaProducer<String, Object> producer;
   private VersionLog versions;
@@ -116,6 +123,7 @@ public final class UnlearningWorker implements AutoCloseable {
     this.unlearner = unlearner;
     this.artifacts = artifacts;
     this.listener = listener;
+    this.supervision = Supervision.DEFAULT;
     this.loop = new Thread(this::run, "lethe-worker-" + settings.transactionalId());
   }
 
@@ -124,44 +132,45 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private void run() {
-    try {
-      open();
-      while (running) {
-        for (ConsumerRecord<String, UnlearningBatch> record : poll(Duration.ofMillis(500))) {
-          handle(record);
+    while (running) {
+      try {
+        if (consumer == null) {
+          open();
         }
-      }
-    } catch (ProducerFencedException e) {
-      log.error(
-          "Worker {} was fenced: another processor uses the same transactional id (give each"
-              + " instance its own LETHE_INSTANCE_ID); stopping",
-          settings.transactionalId());
-    } catch (org.apache.kafka.common.errors.WakeupException e) {
-      // close() was called
-    } catch (Throwable e) {
-      // A crash: leave the open transaction as a killed process would (the next instance with
-      // the same transactional id aborts it), but leave the group so the batch moves on.
-      log.error("Worker {} crashed: {}", settings.transactionalId(), e.toString());
-      if (consumer != null) {
-        consumer.close(Duration.ZERO);
-        consumer = null;
+        while (running) {
+          for (ConsumerRecord<String, UnlearningBatch> record : poll(Duration.ofMillis(500))) {
+            handle(record);
+          }
+        }
+      } catch (ProducerFencedException e) {
+        log.error(
+            "Worker {} was fenced: another processor uses the same transactional id (give each"
+                + " instance its own LETHE_INSTANCE_ID); stopping",
+            settings.transactionalId());
+        return;
+      } catch (org.apache.kafka.common.errors.WakeupException e) {
+        // close() was called
+      } catch (Throwable e) {
+        // Outside any batch (opening clients, polling): start over with fresh clients. Leaving the
+        // group lets a batch in hand move on; the open transaction, if any, is aborted by the
+        // next initTransactions with this transactional id.
+        log.error(
+            "Worker {} failed outside a batch; reopening its clients in {} ms",
+            settings.transactionalId(),
+            supervision.backoff(1).toMillis(),
+            e);
+        closeClients();
+        sleepQuietly(supervision.backoff(1));
+        lastPollNanos = System.nanoTime();
       }
     }
   }
 
   private void open() {
     versions =
-        new VersionLog(settings.bootstrapServers(), settings.clientConfig(), topics.modelVersions);
-    Map<String, Object> producerConfig = new HashMap<>(settings.clientConfig());
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producer =
-        new KafkaProducer<>(
-            producerConfig,
-            new org.apache.kafka.common.serialization.StringSerializer(),
-            new PerTopicSerializer(topics));
-    producer.initTransactions(); // fences older instances and aborts their open transactions
+        new VersionLog(
+            settings.bootstrapServers(), settings.clientConfig(), topics.modelVersions, artifacts);
+    producer = newProducer();
     Map<String, Object> consumerConfig = new HashMap<>(settings.clientConfig());
     consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
@@ -196,7 +205,45 @@ public final class UnlearningWorker implements AutoCloseable {
     log.info("Unlearning worker {} started", settings.transactionalId());
   }
 
+  private KafkaProducer<String, Object> newProducer() {
+    Map<String, Object> producerConfig = new HashMap<>(settings.clientConfig());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    KafkaProducer<String, Object> created =
+        new KafkaProducer<>(
+            producerConfig,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new PerTopicSerializer(topics));
+    try {
+      created.initTransactions(); // fences older instances and aborts their open transactions
+    } catch (RuntimeException e) {
+      created.close(Duration.ZERO);
+      throw e;
+    }
+    return created;
+  }
+
+  /**
+   * Why the worker is not doing its work, if it is not: its thread has ended (fenced, closed) or
+   * has not polled for {@code limit} (hung in something that does not return).
+   */
+  public java.util.Optional<String> problem(Duration limit) {
+    if (!loop.isAlive()) {
+      return java.util.Optional.of("the unlearning worker's thread has stopped");
+    }
+    long silent = System.nanoTime() - lastPollNanos;
+    if (silent > limit.toNanos()) {
+      return java.util.Optional.of(
+          "the unlearning worker has not polled for "
+              + Duration.ofNanos(silent).toSeconds()
+              + " s");
+    }
+    return java.util.Optional.empty();
+  }
+
   private Iterable<ConsumerRecord<String, UnlearningBatch>> poll(Duration timeout) {
+    lastPollNanos = System.nanoTime();
     try {
       return consumer.poll(timeout);
     } catch (RecordDeserializationException e) {
@@ -214,13 +261,118 @@ public final class UnlearningWorker implements AutoCloseable {
     inHand = partition;
     inHandRevoked = false;
     try {
-      handle(record, partition);
+      supervised(record, partition);
     } catch (BatchAbandoned e) {
       log.info(
           "Batch {} abandoned, not committed: {}", record.value().getBatchId(), e.getMessage());
       listener.abandoned(record.value());
     } finally {
       inHand = null;
+    }
+  }
+
+  /**
+   * Runs a batch; an attempt that fails outside the engine's own verdict (an unreadable parent
+   * artifact, a full disk, an exception while publishing, a transient engine failure) is retried
+   * with backoff, and after the last attempt the batch is published FAILED with the reason, so the
+   * worker goes on with the next one. Nothing thrown here ends the worker, not even an Error.
+   */
+  private void supervised(ConsumerRecord<String, UnlearningBatch> record, TopicPartition partition)
+      throws BatchAbandoned {
+    UnlearningBatch batch = record.value();
+    for (int attempt = 1; running; attempt++) {
+      try {
+        handle(record, partition);
+        return;
+      } catch (BatchAbandoned
+          | ProducerFencedException
+          | org.apache.kafka.common.errors.WakeupException e) {
+        throw e;
+      } catch (Throwable e) {
+        abortOpenTransaction();
+        String reason = Supervision.describe(e);
+        if (attempt >= supervision.maxAttempts()) {
+          log.error(
+              "Batch {} failed {} times; publishing it FAILED", batch.getBatchId(), attempt, e);
+          publishFailedOrRetryLater(
+              batch, partition, record.offset(), "failed " + attempt + " times: " + reason);
+          return;
+        }
+        Duration wait = supervision.backoff(attempt);
+        log.warn(
+            "Batch {} attempt {} of {} failed ({}); retrying in {} ms",
+            batch.getBatchId(),
+            attempt,
+            supervision.maxAttempts(),
+            reason,
+            wait.toMillis());
+        keepAliveFor(wait);
+      }
+    }
+  }
+
+  /**
+   * Publishes the batch FAILED; when even that fails (Kafka away), seeks back so the batch comes
+   * round again after a backoff, rather than being skipped or ending the worker.
+   */
+  private void publishFailedOrRetryLater(
+      UnlearningBatch batch, TopicPartition partition, long offset, String reason)
+      throws BatchAbandoned {
+    try {
+      publish(batch, partition, offset, null, reason);
+    } catch (BatchAbandoned
+        | ProducerFencedException
+        | org.apache.kafka.common.errors.WakeupException e) {
+      throw e;
+    } catch (Throwable e) {
+      abortOpenTransaction();
+      log.error(
+          "Could not publish batch {} FAILED either; it comes round again", batch.getBatchId());
+      keepAliveFor(supervision.backoff(supervision.maxAttempts()));
+      if (consumer.assignment().contains(partition)) {
+        consumer.seek(partition, offset);
+      }
+    }
+  }
+
+  /** Aborts the transaction an attempt left open, or replaces a producer that cannot abort. */
+  private void abortOpenTransaction() {
+    if (!inTransaction) {
+      return;
+    }
+    inTransaction = false;
+    try {
+      producer.abortTransaction();
+    } catch (ProducerFencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("Could not abort the open transaction ({}); replacing the producer", e.toString());
+      producer.close(Duration.ZERO);
+      producer = newProducer();
+    }
+  }
+
+  /** Waits while keeping the group membership (paused polls), as a batch in hand does. */
+  private void keepAliveFor(Duration wait) throws BatchAbandoned {
+    long until = System.nanoTime() + wait.toNanos();
+    Set<TopicPartition> paused = consumer.assignment();
+    consumer.pause(paused);
+    try {
+      while (running && System.nanoTime() < until) {
+        consumer.poll(Duration.ofMillis(Math.min(200, Math.max(1, wait.toMillis()))));
+        lastPollNanos = System.nanoTime();
+        checkStillOwned();
+      }
+    } finally {
+      consumer.resume(consumer.assignment());
+    }
+  }
+
+  private static void sleepQuietly(Duration wait) {
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -239,11 +391,27 @@ public final class UnlearningWorker implements AutoCloseable {
       publish(batch, partition, record.offset(), null, "model has no verified version to build on");
       return;
     }
-    Unlearner.Job job = job(batch, current);
+    List<BatchedRequest> present;
+    try {
+      present = runOffThread(() -> present(batch));
+    } catch (ExecutionException e) {
+      log.error("Reading the training data of batch {} failed", batch.getBatchId(), e.getCause());
+      publish(batch, partition, record.offset(), null, "unlearning failed: " + e.getCause());
+      return;
+    }
+    if (present.isEmpty()) {
+      // Nothing to erase: no version is made, and every request is answered NOT_PRESENT.
+      publish(batch, List.of(), partition, record.offset(), null, null, Map.of());
+      return;
+    }
+    Unlearner.Job job = job(batch, present, current, parentWeights(current));
     Unlearner.Outcome outcome;
     try {
       outcome = runOffThread(() -> unlearner.unlearn(job));
     } catch (ExecutionException e) {
+      if (Supervision.isTransient(e.getCause())) {
+        throw new TransientFailure("the engine failed transiently", e.getCause());
+      }
       log.error("Unlearning batch {} failed", batch.getBatchId(), e.getCause());
       publish(batch, partition, record.offset(), null, "unlearning failed: " + e.getCause());
       return;
@@ -257,7 +425,7 @@ public final class UnlearningWorker implements AutoCloseable {
             .setVersion(number)
             .setParentVersion(current.getVersion())
             .setBatchId(batch.getBatchId())
-            .setRequestIds(requestIds(batch))
+            .setRequestIds(requestIds(present))
             .setStatus(outcome.status())
             .setFailureReason(outcome.failureReason())
             .setMethod(outcome.method())
@@ -266,25 +434,110 @@ public final class UnlearningWorker implements AutoCloseable {
             .setMetrics(outcome.metrics())
             .setCreatedAt(Instant.now())
             .build();
-    publish(batch, partition, record.offset(), version, outcome.failureReason());
+    Map<String, TrainingLineage> lineage =
+        version.getStatus() == VerificationStatus.PASSED
+            ? lineageAfter(present, batch.getModelId(), job.after())
+            : Map.of();
+    publish(batch, present, partition, record.offset(), version, outcome.failureReason(), lineage);
   }
 
-  private Unlearner.Job job(UnlearningBatch batch, ModelVersion current) {
-    ForgetLedger before =
-        current.getParentVersion() == null && current.getBatchId() == null
-            ? ForgetLedger.EMPTY
-            : ForgetLedger.fromText(
-                artifacts.readManifest(current.getModelId(), current.getVersion()));
+  /**
+   * The lineage records of the subjects a passed version erased, as they stand once it is committed
+   * (null: a tombstone, the subject's data is gone from every model).
+   */
+  private Map<String, TrainingLineage> lineageAfter(
+      List<BatchedRequest> present, String modelId, ForgetLedger after) {
+    Map<String, TrainingLineage> out = new HashMap<>();
+    Instant now = Instant.now();
+    for (BatchedRequest r : present) {
+      if (r.getSubjectId() != null && !out.containsKey(r.getSubjectId())) {
+        out.put(
+            r.getSubjectId(),
+            SubjectLineage.current(
+                r.getSubjectId(),
+                unlearner,
+                m ->
+                    m.equals(modelId)
+                        ? after
+                        : versions.latestGood(m).map(artifacts::ledger).orElse(ForgetLedger.EMPTY),
+                now));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The batch's requests that name at least one sample or class the model was trained on; the
+   * others are answered NOT_PRESENT and take no part in the version.
+   */
+  private List<BatchedRequest> present(UnlearningBatch batch) {
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
     for (BatchedRequest r : batch.getRequests()) {
       samples.addAll(r.getSampleIds());
       classes.addAll(r.getClassLabels());
     }
+    Unlearner.Trained trained = unlearner.trainedOn(batch.getModelId(), samples, classes);
+    List<BatchedRequest> present = new ArrayList<>();
+    for (BatchedRequest r : batch.getRequests()) {
+      if (trained.anyOf(r.getSampleIds(), r.getClassLabels())) {
+        present.add(r);
+      }
+    }
+    return present;
+  }
+
+  /**
+   * The weights the batch builds on. A trained first version whose file is missing or corrupt is
+   * re-derived by training it again (deterministic, seeded) and restored when the result has the
+   * recorded sha256; any other unreadable parent fails the attempt (retried, then FAILED): its
+   * weights came from a method run that cannot be reproduced without them.
+   */
+  private byte[] parentWeights(ModelVersion current) throws Exception {
+    String sha = current.getArtifact().getSha256();
+    try {
+      return artifacts.read(sha);
+    } catch (ArtifactStore.Unavailable e) {
+      boolean trained = current.getParentVersion() == null && current.getBatchId() == null;
+      if (!trained) {
+        throw e;
+      }
+      log.warn(
+          "{}; re-deriving {} v{} by training it again",
+          e.getMessage(),
+          current.getModelId(),
+          current.getVersion());
+      byte[] weights;
+      try {
+        weights =
+            runOffThread(() -> unlearner.trainInitial(current.getModelId(), line -> {})).weights();
+      } catch (ExecutionException failed) {
+        throw new IllegalStateException(
+            e.getMessage() + "; training it again failed", failed.getCause());
+      }
+      if (!ArtifactStore.sha256(weights).equals(sha)) {
+        throw new IllegalStateException(
+            e.getMessage() + "; training it again gave other weights, so it cannot be restored");
+      }
+      artifacts.put(weights);
+      log.info("Restored the artifact of {} v{}", current.getModelId(), current.getVersion());
+      return weights;
+    }
+  }
+
+  private Unlearner.Job job(
+      UnlearningBatch batch, List<BatchedRequest> present, ModelVersion current, byte[] parent) {
+    ForgetLedger before = artifacts.ledger(current);
+    Set<Long> samples = new LinkedHashSet<>();
+    Set<Integer> classes = new LinkedHashSet<>();
+    for (BatchedRequest r : present) {
+      samples.addAll(r.getSampleIds());
+      classes.addAll(r.getClassLabels());
+    }
     return new Unlearner.Job(
         batch.getModelId(),
         batch.getBatchId(),
-        artifacts.read(current.getArtifact().getSha256()),
+        parent,
         before,
         before.plus(samples, classes),
         samples,
@@ -302,6 +555,7 @@ public final class UnlearningWorker implements AutoCloseable {
           return future.get(200, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
           consumer.poll(Duration.ZERO); // heartbeat-safe: returns nothing while paused
+          lastPollNanos = System.nanoTime();
           checkStillOwned();
         }
       }
@@ -323,8 +577,8 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   /**
-   * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
-   * verification, FAILED otherwise), and the input offset.
+   * {@link #publish(UnlearningBatch, List, TopicPartition, long, ModelVersion, String)} for a batch
+   * whose every request took part.
    */
   private void publish(
       UnlearningBatch batch,
@@ -333,32 +587,63 @@ public final class UnlearningWorker implements AutoCloseable {
       ModelVersion version,
       String failure)
       throws BatchAbandoned {
+    publish(batch, batch.getRequests(), partition, offset, version, failure, Map.of());
+  }
+
+  /**
+   * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
+   * verification, FAILED otherwise; NOT_PRESENT for a request not in {@code present}), and the
+   * input offset; with them the lineage records the version changed ({@code lineage}, null values
+   * are tombstones).
+   */
+  private void publish(
+      UnlearningBatch batch,
+      List<BatchedRequest> present,
+      TopicPartition partition,
+      long offset,
+      ModelVersion version,
+      String failure,
+      Map<String, TrainingLineage> lineage)
+      throws BatchAbandoned {
     checkStillOwned();
     boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
+    Set<String> presentIds = new LinkedHashSet<>(requestIds(present));
     long now = System.currentTimeMillis();
     producer.beginTransaction();
+    inTransaction = true;
     try {
       if (version != null) {
         producer.send(
             new ProducerRecord<>(topics.modelVersions.name(), version.getModelId(), version));
       }
-      for (String requestId : requestIds(batch)) {
-        RequestReceipt receipt =
-            Receipts.of(requestId, applied ? ReceiptStatus.APPLIED : ReceiptStatus.FAILED, now);
+      lineage.forEach(
+          (subject, record) ->
+              producer.send(new ProducerRecord<>(topics.trainingLineage.name(), subject, record)));
+      for (String requestId : requestIds(batch.getRequests())) {
+        RequestReceipt receipt;
+        if (!presentIds.contains(requestId)) {
+          receipt = Receipts.of(requestId, ReceiptStatus.NOT_PRESENT, now);
+          receipt.setReason(
+              "the training data of " + batch.getModelId() + " holds nothing the request names");
+        } else {
+          receipt =
+              Receipts.of(requestId, applied ? ReceiptStatus.APPLIED : ReceiptStatus.FAILED, now);
+          if (version != null) {
+            receipt.setModelVersion(version.getVersion());
+          }
+          if (!applied) {
+            receipt.setReason(failure == null ? "verification failed" : failure);
+          }
+        }
         receipt.setModelId(batch.getModelId());
         receipt.setBatchId(batch.getBatchId());
-        if (version != null) {
-          receipt.setModelVersion(version.getVersion());
-        }
-        if (!applied) {
-          receipt.setReason(failure == null ? "verification failed" : failure);
-        }
         producer.send(new ProducerRecord<>(topics.requestReceipts.name(), requestId, receipt));
       }
       producer.sendOffsetsToTransaction(
           Map.of(partition, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
       listener.beforeCommit(batch, version);
       producer.commitTransaction();
+      inTransaction = false;
     } catch (ProducerFencedException e) {
       throw e;
     } catch (KafkaException e) {
@@ -366,7 +651,7 @@ public final class UnlearningWorker implements AutoCloseable {
           "Transaction for batch {} failed; it will be retried: {}",
           batch.getBatchId(),
           e.toString());
-      producer.abortTransaction();
+      abortOpenTransaction();
       if (!consumer.assignment().contains(partition)) {
         // Revoked while committing: the new owner has the batch (seek would throw here).
         throw new BatchAbandoned("its partition " + partition + " was revoked while committing");
@@ -374,7 +659,7 @@ public final class UnlearningWorker implements AutoCloseable {
       consumer.seek(partition, offset);
       return;
     }
-    versions.record(version);
+    versions.remember(version);
     if (version != null) {
       log.info(
           "Published {} v{} ({}, {}) for batch {} in {} ms (method {} ms)",
@@ -385,6 +670,11 @@ public final class UnlearningWorker implements AutoCloseable {
           batch.getBatchId(),
           (System.nanoTime() - batchStartedNanos) / 1_000_000,
           version.getMetrics() == null ? 0 : version.getMetrics().getDurationMillis());
+    } else if (present.isEmpty()) {
+      log.info(
+          "Batch {} names nothing {} was trained on: NOT_PRESENT, no version",
+          batch.getBatchId(),
+          batch.getModelId());
     } else {
       log.warn("Batch {} FAILED: {}", batch.getBatchId(), failure);
     }
@@ -393,17 +683,44 @@ public final class UnlearningWorker implements AutoCloseable {
 
   private void commitOffsetOnly(TopicPartition partition, long nextOffset) {
     producer.beginTransaction();
+    inTransaction = true;
     producer.sendOffsetsToTransaction(
         Map.of(partition, new OffsetAndMetadata(nextOffset)), consumer.groupMetadata());
     producer.commitTransaction();
+    inTransaction = false;
   }
 
-  private static List<String> requestIds(UnlearningBatch batch) {
+  private static List<String> requestIds(List<BatchedRequest> requests) {
     List<String> ids = new ArrayList<>();
-    for (BatchedRequest r : batch.getRequests()) {
+    for (BatchedRequest r : requests) {
       ids.add(r.getRequestId());
     }
     return ids;
+  }
+
+  /** Closes the consumer (leaving the group) and the producer, so {@link #open} starts afresh. */
+  private void closeClients() {
+    inTransaction = false;
+    if (consumer != null) {
+      try {
+        consumer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        log.debug("closing the consumer: {}", e.toString());
+      }
+      consumer = null;
+    }
+    if (producer != null) {
+      try {
+        producer.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        log.debug("closing the producer: {}", e.toString());
+      }
+      producer = null;
+    }
+    if (versions != null) {
+      versions.close();
+      versions = null;
+    }
   }
 
   @Override
@@ -448,6 +765,16 @@ public final class UnlearningWorker implements AutoCloseable {
             .valueSerde()
             .serializer()
             .serialize(topic, (ModelVersion) value);
+      }
+      if (value == null) {
+        return null; // a tombstone
+      }
+      if (topic.equals(topics.trainingLineage.name())) {
+        return topics
+            .trainingLineage
+            .valueSerde()
+            .serializer()
+            .serialize(topic, (TrainingLineage) value);
       }
       if (topic.equals(topics.requestReceipts.name())) {
         return topics

@@ -14,38 +14,60 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * The worker's view of which versions exist, read from the committed model-versions topic itself
- * (the log is the source of truth, so a restarted worker knows what it already published).
+ * The worker's view of which versions exist. Its durable half is the artifact store's version
+ * records ({@link ArtifactStore#putVersion}), which no retention expires: onboarding and the worker
+ * consult them first, so a model whose records left the model-versions topic is never trained again
+ * from scratch. The committed model-versions topic is read on top: whatever it holds that the store
+ * lacks (a crash between a commit and the write to disk) is written to the store.
  */
 final class VersionLog implements AutoCloseable {
   private final TopicReader<String, ModelVersion> reader;
+  private final ArtifactStore store;
   private int read;
+  private boolean storeRead;
   private final Map<String, ModelVersion> latestGood = new HashMap<>();
   private final Map<String, Integer> highest = new HashMap<>();
   private final Set<String> appliedBatches = new HashSet<>();
 
-  VersionLog(String bootstrapServers, Topic<String, ModelVersion> topic) {
-    this(bootstrapServers, Map.of(), topic);
+  VersionLog(String bootstrapServers, Topic<String, ModelVersion> topic, ArtifactStore store) {
+    this(bootstrapServers, Map.of(), topic, store);
   }
 
   VersionLog(
       String bootstrapServers,
       Map<String, Object> clientConfig,
-      Topic<String, ModelVersion> topic) {
+      Topic<String, ModelVersion> topic,
+      ArtifactStore store) {
     reader = new TopicReader<>(bootstrapServers, clientConfig, topic);
+    this.store = store;
   }
 
-  /** Reads everything committed so far. */
+  /** Reads the store's records once, then everything committed to the topic so far. */
   void catchUp() {
+    if (!storeRead) {
+      store.versions().forEach(this::record);
+      storeRead = true;
+    }
     List<ConsumerRecord<String, ModelVersion>> all = reader.readToEnd(Duration.ofSeconds(30));
     for (int i = read; i < all.size(); i++) {
-      record(all.get(i).value());
+      remember(all.get(i).value());
     }
     read = all.size();
   }
 
-  /** Also called by the worker right after it commits, so it need not re-read its own output. */
-  void record(ModelVersion version) {
+  /**
+   * Records a committed version and keeps it in the store. Called by the worker right after it
+   * commits (so it need not re-read its own output), and for every version read from the topic.
+   */
+  void remember(ModelVersion version) {
+    if (version == null) {
+      return;
+    }
+    store.putVersion(version);
+    record(version);
+  }
+
+  private void record(ModelVersion version) {
     if (version == null) {
       return;
     }

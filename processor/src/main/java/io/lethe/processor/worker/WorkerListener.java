@@ -10,7 +10,8 @@ public interface WorkerListener {
   WorkerListener NONE = new WorkerListener() {};
 
   /**
-   * After unlearning and sending, before the transaction commits. Throwing here kills the worker.
+   * After unlearning and sending, before the transaction commits. Throwing here fails the attempt:
+   * the transaction is aborted and the batch retried with backoff, then published FAILED.
    */
   default void beforeCommit(UnlearningBatch batch, ModelVersion version) {}
 

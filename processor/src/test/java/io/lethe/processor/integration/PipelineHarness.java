@@ -54,6 +54,14 @@ final class PipelineHarness {
 
   /** A processor whose every id is derived from the topic prefix, so restarts find their state. */
   LetheProcessor processor(BatchPolicy batching, WorkerListener listener) {
+    return processor(batching, listener, assembly.planner());
+  }
+
+  /** As above, with {@code unlearner} in place of the catalog's planner (fault injection). */
+  LetheProcessor processor(
+      BatchPolicy batching,
+      WorkerListener listener,
+      io.lethe.processor.worker.Unlearner unlearner) {
     String prefix = topics.names.deletionRequests().replace("lethe.deletion-requests", "");
     LetheProcessor processor =
         new LetheProcessor(
@@ -67,7 +75,7 @@ final class PipelineHarness {
                 assembly.topology(batching, TopologyEvents.NONE),
                 Map.of("commit.interval.ms", 100)),
             topics,
-            assembly.planner(),
+            unlearner,
             listener);
     processor.start(Duration.ofMinutes(2), line -> {});
     return processor;

@@ -166,7 +166,7 @@ class WorkerRebalanceIntegrationTest {
                   .setRequests(
                       List.of(
                           new BatchedRequest(
-                              "r1", DeletionScope.SAMPLES, List.of(1L), List.of(), null)))
+                              "r1", DeletionScope.SAMPLES, List.of(1L), List.of(), null, null)))
                   .setCreatedAt(Instant.now())
                   .setClosedAt(Instant.now())
                   .setCloseReason(BatchCloseReason.SIZE)

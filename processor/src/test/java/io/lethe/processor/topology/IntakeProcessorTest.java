@@ -74,7 +74,14 @@ class IntakeProcessorTest {
                 topics.trainingLineage.valueSerde())
             .withLoggingDisabled()
             .build();
-    for (var store : List.of(seen, clock, lineage)) {
+    outcomes =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DeletionTopology.OUTCOMES_STORE),
+                Serdes.String(),
+                topics.requestReceipts.valueSerde())
+            .withLoggingDisabled()
+            .build();
+    for (var store : List.of(seen, clock, lineage, outcomes)) {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }
@@ -98,6 +105,13 @@ class IntakeProcessorTest {
             TopologyEvents.NONE);
     intake = new IntakeProcessor(decoder, settings, failures);
     intake.init(context);
+  }
+
+  private KeyValueStore<String, io.lethe.avro.RequestReceipt> outcomes;
+
+  /** What the global store holds once the worker's receipt for {@code id} was read. */
+  private void outcome(String id, ReceiptStatus status, long at) {
+    outcomes.put(id, Receipts.of(id, status, at));
   }
 
   private void process(String key, byte[] value, long offset, long wallClock) {
@@ -137,6 +151,30 @@ class IntakeProcessorTest {
     process("r2", request("r2"), 3, T0 + 9 * HOUR);
     process("r2", request("r2"), 4, T0 + 9 * HOUR + 1);
     assertEquals(List.of(ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE), receipts("r2"));
+  }
+
+  @Test
+  void aRequestSentAgainAfterFailedIsANewAttemptButNotWhilePendingOrApplied() {
+    process("f1", request("f1"), 0, T0);
+    // Control: pending (its latest receipt is its own BATCHED), a repeat is a duplicate.
+    outcome("f1", ReceiptStatus.BATCHED, T0 + 1);
+    process("f1", request("f1"), 1, T0 + 2);
+    assertEquals(List.of(ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE), receipts("f1"));
+    // The worker published it FAILED: the same id is accepted as a new attempt.
+    outcome("f1", ReceiptStatus.FAILED, T0 + 3);
+    process("f1", request("f1"), 2, T0 + 4);
+    assertEquals(
+        List.of(ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE, ReceiptStatus.ACCEPTED),
+        receipts("f1"));
+    // Sent again before the new attempt's receipts reached the store: the FAILED is older than
+    // the new acceptance, so it is a duplicate.
+    process("f1", request("f1"), 3, T0 + 5);
+    assertEquals(ReceiptStatus.DUPLICATE, receipts("f1").get(3));
+    // Applied: duplicates from then on.
+    process("a1", request("a1"), 4, T0);
+    outcome("a1", ReceiptStatus.APPLIED, T0 + 1);
+    process("a1", request("a1"), 5, T0 + 2);
+    assertEquals(List.of(ReceiptStatus.ACCEPTED, ReceiptStatus.DUPLICATE), receipts("a1"));
   }
 
   @Test
