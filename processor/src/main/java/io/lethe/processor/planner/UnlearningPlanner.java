@@ -90,7 +90,7 @@ public final class UnlearningPlanner implements Unlearner {
 
   @Override
   public long[] samplesOf(String modelId, String subjectId) {
-    return catalog.require(modelId).subjects().samplesOf(subjectId);
+    return catalog.snapshot().require(modelId).subjects().samplesOf(subjectId);
   }
 
   /**
@@ -99,7 +99,7 @@ public final class UnlearningPlanner implements Unlearner {
    */
   @Override
   public Trained trainedOn(String modelId, Set<Long> sampleIds, Set<Integer> classLabels) {
-    Dataset train = catalog.require(modelId).train();
+    Dataset train = catalog.snapshot().require(modelId).train();
     Set<Long> found = new HashSet<>();
     if (!sampleIds.isEmpty()) {
       for (int i = 0; i < train.size() && found.size() < sampleIds.size(); i++) {

@@ -59,9 +59,13 @@ final class RuntimeOnboarding {
     this.transactionalId = transactionalId;
   }
 
-  /** Whether the model has a version on the versions topic. */
+  /**
+   * Whether the model has a version: in the artifact store's durable records (which no topic
+   * retention reaches) or on the versions topic.
+   */
   boolean hasVersions(String modelId) {
-    return read(topics.modelVersions).stream().anyMatch(v -> modelId.equals(v.key()));
+    return artifacts.versions().stream().anyMatch(v -> modelId.equals(v.getModelId()))
+        || read(topics.modelVersions).stream().anyMatch(v -> modelId.equals(v.key()));
   }
 
   /** Publishes version 1 and the lineage of {@code model}, unless it has versions already. */
@@ -90,6 +94,7 @@ final class RuntimeOnboarding {
             .build();
     Map<String, TrainingLineage> lineage = merged(id, planner.facts(id).samplesBySubject());
     publish(first, lineage);
+    artifacts.putVersion(first);
     log.info(
         "Published version 1 of registered model {} ({}) and its lineage over {} subjects",
         id,
