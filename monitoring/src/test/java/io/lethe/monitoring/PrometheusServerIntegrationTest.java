@@ -86,7 +86,7 @@ class PrometheusServerIntegrationTest {
               r -> r.path("data").path("result").size() == 1);
       assertEquals("2", received.path("data").path("result").get(0).path("value").get(1).asText());
 
-      JsonNode rules = await(api + "rules", r -> r.path("data").path("groups").size() == 3);
+      JsonNode rules = await(api + "rules", r -> r.path("data").path("groups").size() == 4);
       int count = 0;
       for (JsonNode group : rules.path("data").path("groups")) {
         for (JsonNode rule : group.path("rules")) {
@@ -94,7 +94,7 @@ class PrometheusServerIntegrationTest {
           count++;
         }
       }
-      assertEquals(12, count);
+      assertEquals(13, count);
 
       JsonNode alerts = await(api + "alerts", r -> firing(r).isPresent());
       JsonNode firing = firing(alerts).orElseThrow();
