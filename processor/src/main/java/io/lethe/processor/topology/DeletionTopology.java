@@ -96,7 +96,7 @@ public final class DeletionTopology {
         topics.trainingLineage.name(),
         Consumed.with(topics.trainingLineage.keySerde(), topics.trainingLineage.valueSerde())
             .withName("training-lineage"),
-        LineageUpdater::new);
+        () -> new GlobalStoreUpdater<>(LINEAGE_STORE));
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(OUTCOMES_STORE),
@@ -106,7 +106,7 @@ public final class DeletionTopology {
         topics.requestReceipts.name(),
         Consumed.with(topics.requestReceipts.keySerde(), topics.requestReceipts.valueSerde())
             .withName("request-outcomes"),
-        OutcomeUpdater::new);
+        () -> new GlobalStoreUpdater<>(OUTCOMES_STORE));
 
     // Raw bytes in: decoding is a step of its own, so malformed input becomes a dead letter.
     KStream<String, Routed> intake =
