@@ -50,9 +50,12 @@ class ConsumerIntegrationTest {
 
   @Test
   void retriesWhatTheDatabaseRefusedAndLosesNothing() throws Exception {
+    // 57P03 is "cannot connect now" (a database starting up or shutting down): transient, so the
+    // record is retried for as long as it lasts and never set aside, however often it fails.
     sql(
         "CREATE FUNCTION refuse_flaky() RETURNS trigger AS $$ BEGIN"
-            + " IF NEW.model_id = 'flaky' THEN RAISE EXCEPTION 'database says no'; END IF;"
+            + " IF NEW.model_id = 'flaky' THEN"
+            + " RAISE EXCEPTION 'database says no' USING ERRCODE = '57P03'; END IF;"
             + " RETURN NEW; END; $$ LANGUAGE plpgsql");
     sql(
         "CREATE TRIGGER refuse_flaky BEFORE INSERT ON model_versions"
@@ -60,7 +63,8 @@ class ConsumerIntegrationTest {
     try {
       fx.publish(fx.artifacts.version("flaky", 1, VerificationStatus.PASSED, List.of()));
       fx.publish(fx.artifacts.version("behind-flaky", 1, VerificationStatus.PASSED, List.of()));
-      Thread.sleep(3000);
+      // Past the attempts after which a permanent failure would be set aside (1 s + 2 s + 4 s).
+      Thread.sleep(8000);
       assertEquals(404, fx.http.get("/api/models/flaky/versions/1").status());
       assertEquals(
           404,
@@ -71,6 +75,14 @@ class ConsumerIntegrationTest {
     }
     fx.awaitVersion("flaky", 1);
     fx.awaitVersion("behind-flaky", 1);
+    assertEquals(
+        0,
+        fx.http
+            .get("/api/dead-letters?topic=" + fx.topics.names.modelVersions())
+            .json()
+            .get("total")
+            .asInt(),
+        "a transient failure is never set aside");
   }
 
   private static void sql(String statement) throws Exception {
