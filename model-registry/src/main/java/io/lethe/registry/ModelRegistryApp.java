@@ -86,7 +86,7 @@ public final class ModelRegistryApp implements AutoCloseable {
   private final AliasEventOutbox outbox;
   private final Javalin http;
   private final String adminToken;
-  private RegistryHealth health;
+  private volatile RegistryHealth health;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private boolean closed;
@@ -260,16 +260,21 @@ public final class ModelRegistryApp implements AutoCloseable {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      String state = e.getSQLState() == null ? "" : e.getSQLState() + ", ";
+      String state = e.getSQLState();
+      String why =
+          " (" + (state == null ? "" : state + ", ") + root.getClass().getSimpleName() + ")";
+      String address = DatabaseAddress.of(dataSource);
+      // Class 08 is the connection itself; anything else (a login refused, no such database) is
+      // the server answering no.
       throw new DatabaseUnreachableException(
-          "cannot reach the database at "
-              + DatabaseAddress.of(dataSource)
-              + " within "
-              + CONNECT_TIMEOUT.toSeconds()
-              + " s ("
-              + state
-              + root.getClass().getSimpleName()
-              + ")");
+          state == null || state.startsWith("08")
+              ? "cannot reach the database at "
+                  + address
+                  + " within "
+                  + CONNECT_TIMEOUT.toSeconds()
+                  + " s"
+                  + why
+              : "the database at " + address + " refused the connection" + why);
     }
   }
 
