@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -113,21 +114,27 @@ public final class DemoCommand implements Callable<Integer> {
               + lethe.registryUrl()
               + ", processor metrics at "
               + lethe.metricsUrl());
+      out.println(
+          "Kafka at " + lethe.bootstrapServers() + " (embedded serialization, default topics)");
       List<DeletionRequest> requests = DemoRequests.valid(MODEL_ID, Instant.now());
-      for (DeletionRequest r : requests) {
-        out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));
-      }
-      lethe.send(requests);
       out.println("Sending two bad records: one that is not Avro, one naming an unknown model");
       lethe.sendRaw("demo-garbage", "{not avro}".getBytes(StandardCharsets.UTF_8));
       lethe.send(List.of(DemoRequests.unknownModel(Instant.now())));
-      out.println("Waiting for the unlearned versions...");
-      Map<String, RequestReceipt> outcomes =
-          lethe.awaitOutcomes(
-              requests.stream().map(DeletionRequest::getRequestId).toList(),
-              timeout,
-              (id, r) ->
-                  out.printf("  %s %s -> version %s%n", id, r.getStatus(), r.getModelVersion()));
+      // One request at a time, each applied before the next is sent: the versions come in the
+      // same order on every run (samples 2, subject 3, class 4), as the README shows them.
+      Map<String, RequestReceipt> outcomes = new LinkedHashMap<>();
+      for (DeletionRequest r : requests) {
+        out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));
+        lethe.send(List.of(r));
+        outcomes.putAll(
+            lethe.awaitOutcomes(
+                List.of(r.getRequestId()),
+                timeout,
+                (id, receipt) ->
+                    out.printf(
+                        "  %s %s -> version %s%n",
+                        id, receipt.getStatus(), receipt.getModelVersion())));
+      }
       printVersions(lethe.registryUrl(), 1 + requests.size());
       printReceipts(outcomes);
       boolean allApplied =
@@ -136,10 +143,31 @@ public final class DemoCommand implements Callable<Integer> {
       if (!exit) {
         out.println();
         out.println("Registry: " + lethe.registryUrl() + "/  (Ctrl-C to stop)");
+        printTryIt(lethe);
         shutdown.await();
       }
       return allApplied ? 0 : 1;
     }
+  }
+
+  /** The exact tool lines that work against this running demo. */
+  private void printTryIt(EmbeddedLethe lethe) {
+    String connection =
+        " --bootstrap-servers "
+            + lethe.bootstrapServers()
+            + " --registry-url "
+            + lethe.registryUrl()
+            + " --processor-url "
+            + lethe.processorUrl();
+    out.println("Try, in another terminal:");
+    out.println(
+        "  ./lethe request"
+            + connection
+            + " --subject subject-0007 --reason GDPR_ERASURE --deadline 30d --wait");
+    out.println("  ./lethe status" + connection + " demo-subject-1");
+    out.println("  ./lethe dlq" + connection);
+    out.println("  ./lethe lineage" + connection + " subject-0008");
+    out.println("  ./lethe pending" + connection);
   }
 
   private static String describe(DeletionRequest r) {

@@ -145,6 +145,7 @@ public final class ProcessorOptions {
   private Set<String> knownVariables() {
     Set<String> names = new HashSet<>(SCRIPT_VARIABLES);
     names.addAll(RegistryCommand.ENVIRONMENT.keySet());
+    names.addAll(ToolConnection.VARIABLES);
     List<Class<?>> declaring = new ArrayList<>(List.of(ProcessorOptions.class));
     if (command != null) {
       declaring.add(command.userObject().getClass());
