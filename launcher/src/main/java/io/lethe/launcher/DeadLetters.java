@@ -68,8 +68,10 @@ final class DeadLetters implements AutoCloseable {
     consumer.assign(partitions);
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    // Transaction markers take offsets too (the topology writes under exactly-once), up to one
+    // per record: start twice as far back, then keep the last `limit` records of each partition.
     for (TopicPartition p : partitions) {
-      consumer.seek(p, Math.max(begin.get(p), end.get(p) - limit));
+      consumer.seek(p, Math.max(begin.get(p), end.get(p) - 2L * limit));
     }
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -81,6 +83,15 @@ final class DeadLetters implements AutoCloseable {
         }
       }
     }
+    Map<Integer, Integer> kept = new HashMap<>();
+    List<ConsumerRecord<byte[], byte[]>> latest = new ArrayList<>();
+    for (int i = records.size() - 1; i >= 0; i--) {
+      ConsumerRecord<byte[], byte[]> r = records.get(i);
+      if (kept.merge(r.partition(), 1, Integer::sum) <= limit) {
+        latest.add(r);
+      }
+    }
+    records = latest;
     records.sort(
         (a, b) ->
             a.timestamp() != b.timestamp()
@@ -134,6 +145,30 @@ final class DeadLetters implements AutoCloseable {
       }
     }
     return i < text.length() ? s + "…" : s.toString();
+  }
+
+  /**
+   * A value for a terminal: its text when it is clean UTF-8 (a JSON body sent by mistake), else its
+   * first bytes in hex (an Avro record, a framing Lethe does not read).
+   */
+  static String preview(byte[] bytes, int maxBytes) {
+    if (bytes == null) {
+      return "null";
+    }
+    try {
+      String text =
+          StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      if (text.chars().noneMatch(Character::isISOControl)) {
+        return printable(bytes, maxBytes);
+      }
+    } catch (java.nio.charset.CharacterCodingException binary) {
+      // shown in hex below
+    }
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < Math.min(bytes.length, maxBytes); i++) {
+      hex.append(i == 0 ? "" : " ").append(String.format("%02x", bytes[i] & 0xff));
+    }
+    return hex + (bytes.length > maxBytes ? " …" : "");
   }
 
   @Override

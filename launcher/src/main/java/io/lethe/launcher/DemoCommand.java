@@ -126,14 +126,17 @@ public final class DemoCommand implements Callable<Integer> {
       for (DeletionRequest r : requests) {
         out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));
         lethe.send(List.of(r));
-        outcomes.putAll(
-            lethe.awaitOutcomes(
-                List.of(r.getRequestId()),
-                timeout,
-                (id, receipt) ->
-                    out.printf(
-                        "  %s %s -> version %s%n",
-                        id, receipt.getStatus(), receipt.getModelVersion())));
+        // The receipts topic is read from its start: only this request's outcome is new.
+        RequestReceipt outcome =
+            lethe
+                .awaitOutcomes(List.of(r.getRequestId()), timeout, (id, receipt) -> {})
+                .get(r.getRequestId());
+        if (outcome != null) {
+          outcomes.put(r.getRequestId(), outcome);
+          out.printf(
+              "  %s %s -> version %s%n",
+              r.getRequestId(), outcome.getStatus(), outcome.getModelVersion());
+        }
       }
       printVersions(lethe.registryUrl(), 1 + requests.size());
       printReceipts(outcomes);
@@ -152,22 +155,27 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The exact tool lines that work against this running demo. */
   private void printTryIt(EmbeddedLethe lethe) {
-    String connection =
-        " --bootstrap-servers "
-            + lethe.bootstrapServers()
-            + " --registry-url "
-            + lethe.registryUrl()
-            + " --processor-url "
-            + lethe.processorUrl();
-    out.println("Try, in another terminal:");
+    String kafka = " --bootstrap-servers " + lethe.bootstrapServers();
+    String registry = " --registry-url " + lethe.registryUrl();
+    String processor = " --processor-url " + lethe.processorUrl();
+    out.println("Kafka at " + lethe.bootstrapServers() + ". Try, in another terminal:");
     out.println(
         "  ./lethe request"
-            + connection
-            + " --subject subject-0007 --reason GDPR_ERASURE --deadline 30d --wait");
-    out.println("  ./lethe status" + connection + " demo-subject-1");
-    out.println("  ./lethe dlq" + connection);
-    out.println("  ./lethe lineage" + connection + " subject-0008");
-    out.println("  ./lethe pending" + connection);
+            + kafka
+            + registry
+            + " --subject subject-0007 --reason GDPR_ERASURE --wait");
+    out.println("  ./lethe status" + registry + " demo-subject-1");
+    out.println("  ./lethe dlq" + kafka);
+    out.println("  ./lethe lineage" + processor + " subject-0008");
+    out.println("  ./lethe pending" + processor);
+    out.println(
+        "(or export LETHE_BOOTSTRAP_SERVERS="
+            + lethe.bootstrapServers()
+            + " LETHE_REGISTRY_URL="
+            + lethe.registryUrl()
+            + " LETHE_PROCESSOR_URL="
+            + lethe.processorUrl()
+            + " and leave the options out)");
   }
 
   private static String describe(DeletionRequest r) {

@@ -101,7 +101,7 @@ final class DlqCommand extends ToolCommand {
       out()
           .printf(
               "    value (%d bytes): %s%n",
-              r.value() == null ? 0 : r.value().length, DeadLetters.printable(r.value(), 80));
+              r.value() == null ? 0 : r.value().length, DeadLetters.preview(r.value(), 24));
     }
     out()
         .println(

@@ -229,7 +229,7 @@ final class RequestCommand extends ToolCommand {
   }
 
   static String describe(RequestReceipt r) {
-    StringBuilder s = new StringBuilder(String.format("%-11s", r.getStatus()));
+    StringBuilder s = new StringBuilder(r.getStatus().name());
     if (r.getModelId() != null) {
       s.append(' ').append(r.getModelId());
     }

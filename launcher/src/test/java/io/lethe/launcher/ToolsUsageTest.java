@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -83,5 +84,15 @@ class ToolsUsageTest {
     Run run = lethe("request", "--subject", "s", "--deadline", "soon");
     assertEquals(ToolCommand.USAGE, run.exit(), run.toString());
     assertTrue(run.err().contains("--deadline 'soon'"), run.err());
+  }
+
+  @Test
+  void aDeadLetterValueIsShownAsTextWhenItIsTextElseInHex() {
+    assertEquals(
+        "{not avro}", DeadLetters.preview("{not avro}".getBytes(StandardCharsets.UTF_8), 24));
+    byte[] singleObject = {(byte) 0xc3, 0x01, (byte) 0xf6, 0x7b, 0x24, 'd', 'e', 'm', 'o'};
+    assertEquals("c3 01 f6 …", DeadLetters.preview(singleObject, 3));
+    // Text with a control character is not shown as text: a terminal would act on it.
+    assertEquals("61 1b 62", DeadLetters.preview(new byte[] {'a', 0x1b, 'b'}, 24));
   }
 }
