@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * lethe.processor.max-batch-bytes} and {@code lethe.processor.max-request-id-length}, the Avro caps
  * {@code lethe.avro.*}, {@code lethe.topic.*}, {@code lethe.serialization} and {@code
  * lethe.schema-registry.url}. Environment variables named {@code LETHE_*} must be the processor's
- * (see {@code --help}), the registry's, or read by the scripts around them.
+ * (see {@code --help}), the registry's, the tools' ({@link ToolConnection#VARIABLES}), or read by
+ * the scripts around them.
  */
 public final class ProcessorOptions {
   static final String PREFIX = "lethe.processor.";
