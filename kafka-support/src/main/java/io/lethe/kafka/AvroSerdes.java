@@ -85,6 +85,11 @@ public final class AvroSerdes {
     return mode;
   }
 
+  /** The registry's core API URL (REGISTRY mode), or null. */
+  public String registryUrl() {
+    return registryUrl;
+  }
+
   /** The caps every decoder of this factory checks before allocating. */
   public AvroLimits limits() {
     return limits;

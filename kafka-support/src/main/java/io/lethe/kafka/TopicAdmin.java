@@ -61,6 +61,22 @@ public final class TopicAdmin {
   }
 
   /**
+   * Fails with a one-line {@link KafkaUnreachableException} naming {@code bootstrapServers} when
+   * the cluster does not answer within {@link #REACH_TIMEOUT}: what the command-line tools check
+   * before they read or write anything.
+   */
+  public static void requireReachable(String bootstrapServers, Map<String, ?> clientConfig) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.put("bootstrap.servers", bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
+      requireReachable(admin, bootstrapServers);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reaching Kafka", e);
+    }
+  }
+
+  /**
    * Asks the cluster for its id, so an unreachable broker is one clear line within seconds rather
    * than a minute of client retries and a stack trace.
    */

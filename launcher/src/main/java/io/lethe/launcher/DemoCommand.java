@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -113,21 +114,30 @@ public final class DemoCommand implements Callable<Integer> {
               + lethe.registryUrl()
               + ", processor metrics at "
               + lethe.metricsUrl());
+      out.println(
+          "Kafka at " + lethe.bootstrapServers() + " (embedded serialization, default topics)");
       List<DeletionRequest> requests = DemoRequests.valid(MODEL_ID, Instant.now());
-      for (DeletionRequest r : requests) {
-        out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));
-      }
-      lethe.send(requests);
       out.println("Sending two bad records: one that is not Avro, one naming an unknown model");
       lethe.sendRaw("demo-garbage", "{not avro}".getBytes(StandardCharsets.UTF_8));
       lethe.send(List.of(DemoRequests.unknownModel(Instant.now())));
-      out.println("Waiting for the unlearned versions...");
-      Map<String, RequestReceipt> outcomes =
-          lethe.awaitOutcomes(
-              requests.stream().map(DeletionRequest::getRequestId).toList(),
-              timeout,
-              (id, r) ->
-                  out.printf("  %s %s -> version %s%n", id, r.getStatus(), r.getModelVersion()));
+      // One request at a time, each applied before the next is sent: the versions come in the
+      // same order on every run (samples 2, subject 3, class 4), as the README shows them.
+      Map<String, RequestReceipt> outcomes = new LinkedHashMap<>();
+      for (DeletionRequest r : requests) {
+        out.printf("Sending %-20s %s%n", r.getRequestId(), describe(r));
+        lethe.send(List.of(r));
+        // The receipts topic is read from its start: only this request's outcome is new.
+        RequestReceipt outcome =
+            lethe
+                .awaitOutcomes(List.of(r.getRequestId()), timeout, (id, receipt) -> {})
+                .get(r.getRequestId());
+        if (outcome != null) {
+          outcomes.put(r.getRequestId(), outcome);
+          out.printf(
+              "  %s %s -> version %s%n",
+              r.getRequestId(), outcome.getStatus(), outcome.getModelVersion());
+        }
+      }
       printVersions(lethe.registryUrl(), 1 + requests.size());
       printReceipts(outcomes);
       boolean allApplied =
@@ -136,10 +146,36 @@ public final class DemoCommand implements Callable<Integer> {
       if (!exit) {
         out.println();
         out.println("Registry: " + lethe.registryUrl() + "/  (Ctrl-C to stop)");
+        printTryIt(lethe);
         shutdown.await();
       }
       return allApplied ? 0 : 1;
     }
+  }
+
+  /** The exact tool lines that work against this running demo. */
+  private void printTryIt(EmbeddedLethe lethe) {
+    String kafka = " --bootstrap-servers " + lethe.bootstrapServers();
+    String registry = " --registry-url " + lethe.registryUrl();
+    String processor = " --processor-url " + lethe.processorUrl();
+    out.println("Kafka at " + lethe.bootstrapServers() + ". Try, in another terminal:");
+    out.println(
+        "  ./lethe request"
+            + kafka
+            + registry
+            + " --subject subject-0007 --reason GDPR_ERASURE --wait");
+    out.println("  ./lethe status" + registry + " demo-subject-1");
+    out.println("  ./lethe dlq" + kafka);
+    out.println("  ./lethe lineage" + processor + " subject-0008");
+    out.println("  ./lethe pending" + processor);
+    out.println(
+        "(or export LETHE_BOOTSTRAP_SERVERS="
+            + lethe.bootstrapServers()
+            + " LETHE_REGISTRY_URL="
+            + lethe.registryUrl()
+            + " LETHE_PROCESSOR_URL="
+            + lethe.processorUrl()
+            + " and leave the options out)");
   }
 
   private static String describe(DeletionRequest r) {

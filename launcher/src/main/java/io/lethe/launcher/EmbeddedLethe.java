@@ -139,6 +139,11 @@ public final class EmbeddedLethe implements AutoCloseable {
     return "http://127.0.0.1:" + metrics.port() + "/metrics";
   }
 
+  /** Where the processor answers store queries ({@code lethe pending}, {@code lethe lineage}). */
+  public String processorUrl() {
+    return "http://127.0.0.1:" + metrics.port();
+  }
+
   public String bootstrapServers() {
     return kafka.bootstrapServers();
   }

@@ -16,6 +16,11 @@ import picocli.CommandLine.Command;
       ProcessorCommand.class,
       CatalogCommand.class,
       ModelsCommand.class,
+      RequestCommand.class,
+      StatusCommand.class,
+      PendingCommand.class,
+      DlqCommand.class,
+      LineageCommand.class,
       RegistryCommand.class,
       BenchCommand.class,
       PipelineBenchCommand.class

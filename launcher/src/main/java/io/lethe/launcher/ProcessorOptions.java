@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * lethe.processor.max-batch-bytes} and {@code lethe.processor.max-request-id-length}, the Avro caps
  * {@code lethe.avro.*}, {@code lethe.topic.*}, {@code lethe.serialization} and {@code
  * lethe.schema-registry.url}. Environment variables named {@code LETHE_*} must be the processor's
- * (see {@code --help}), the registry's, or read by the scripts around them.
+ * (see {@code --help}), the registry's, the tools' ({@link ToolConnection#VARIABLES}), or read by
+ * the scripts around them.
  */
 public final class ProcessorOptions {
   static final String PREFIX = "lethe.processor.";
@@ -145,6 +146,7 @@ public final class ProcessorOptions {
   private Set<String> knownVariables() {
     Set<String> names = new HashSet<>(SCRIPT_VARIABLES);
     names.addAll(RegistryCommand.ENVIRONMENT.keySet());
+    names.addAll(ToolConnection.VARIABLES);
     List<Class<?>> declaring = new ArrayList<>(List.of(ProcessorOptions.class));
     if (command != null) {
       declaring.add(command.userObject().getClass());

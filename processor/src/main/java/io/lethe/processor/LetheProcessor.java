@@ -1,5 +1,6 @@
 package io.lethe.processor;
 
+import io.lethe.kafka.InputSchemaRegistration;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.processor.registration.ModelFeed;
 import io.lethe.processor.topology.DeletionStreamsApp;
@@ -201,10 +202,12 @@ public final class LetheProcessor implements AutoCloseable {
   }
 
   /**
-   * Trains the first version of every model that has none (with progress lines), then starts the
-   * topology and the worker.
+   * Registers the request schema (registry mode: {@link InputSchemaRegistration}), trains the first
+   * version of every model that has none (with progress lines), then starts the topology and the
+   * worker.
    */
   public void start(Duration timeout, Consumer<String> progress) {
+    InputSchemaRegistration.ensure(topics.serdes, topics.names);
     Onboarding.ensureInitialVersions(
         settings.bootstrapServers(),
         settings.kafkaClient(),

@@ -3,6 +3,7 @@ package io.lethe.processor.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lethe.processor.Health;
+import io.lethe.processor.query.QueryRoutes;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -88,6 +89,20 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer serve(
       PrometheusMeterRegistry registry, InetSocketAddress address, Supplier<Health> health) {
+    return serve(registry, address, health, null);
+  }
+
+  /**
+   * As {@link #serve(PrometheusMeterRegistry, InetSocketAddress, Supplier)}, and the processor's
+   * JSON queries of its stores ({@link QueryRoutes}: {@code /api/pending}, {@code
+   * /api/lineage/{subjectId}}) when {@code queries} is not null. They share the address, so they
+   * are bound exactly like {@code /metrics}.
+   */
+  public static MetricsServer serve(
+      PrometheusMeterRegistry registry,
+      InetSocketAddress address,
+      Supplier<Health> health,
+      QueryRoutes queries) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(health, "health");
     HttpServer server;
@@ -108,6 +123,9 @@ public final class MetricsServer implements AutoCloseable {
               "text/plain; charset=utf-8",
               () -> h.up() ? "UP\n" : "DOWN: " + h.reason() + "\n");
         });
+    if (queries != null) {
+      server.createContext(QueryRoutes.PREFIX, exchange -> respondJson(exchange, queries));
+    }
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -262,6 +280,35 @@ public final class MetricsServer implements AutoCloseable {
 
   private interface Body {
     String get();
+  }
+
+  /** A GET below {@link QueryRoutes#PREFIX}: any sub-path, answered by the routes in JSON. */
+  private static void respondJson(HttpExchange exchange, QueryRoutes queries) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      if (!"GET".equals(method) && !"HEAD".equals(method)) {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      QueryRoutes.Answer answer;
+      try {
+        answer = queries.get(exchange.getRequestURI().getPath());
+      } catch (RuntimeException e) {
+        log.warn("Cannot answer a store query", e);
+        answer = new QueryRoutes.Answer(500, "{\"status\":500,\"message\":\"internal error\"}");
+      }
+      byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      if ("HEAD".equals(method)) {
+        exchange.sendResponseHeaders(answer.status(), -1);
+        return;
+      }
+      exchange.sendResponseHeaders(answer.status(), bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
   }
 
   private static void respond(HttpExchange exchange, int status, String contentType, Body body)

@@ -3,6 +3,7 @@ package io.lethe.processor.metrics;
 import ai.djl.Device;
 import io.lethe.processor.LetheProcessor;
 import io.lethe.processor.engine.model.Devices;
+import io.lethe.processor.query.QueryRoutes;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -49,9 +50,10 @@ public final class ProcessorMetrics implements AutoCloseable {
   }
 
   /**
-   * Binds the processor's Kafka Streams metrics and serves {@code /metrics} on {@code address}, and
-   * {@code /health}: UP while Kafka answers, the topology is running or rebalancing and the worker
-   * polls; else 503 with the reason ({@link LetheProcessor#health()}).
+   * Binds the processor's Kafka Streams metrics and serves {@code /metrics} on {@code address}, the
+   * store queries ({@code /api/pending}, {@code /api/lineage/{subjectId}}, {@link QueryRoutes}),
+   * and {@code /health}: UP while Kafka answers, the topology is running or rebalancing and the
+   * worker polls; else 503 with the reason ({@link LetheProcessor#health()}).
    */
   public ProcessorMetrics serve(
       LetheProcessor processor, Iterable<String> modelIds, InetSocketAddress address) {
@@ -59,7 +61,9 @@ public final class ProcessorMetrics implements AutoCloseable {
     Device device = Devices.pick();
     metrics.deviceMemory(Devices.describe(device), () -> DeviceMemory.usedBytes(device));
     streamsMetrics = MetricsServer.bindKafkaStreams(registry, processor.kafkaStreams());
-    server = MetricsServer.serve(registry, address, processor::health);
+    server =
+        MetricsServer.serve(
+            registry, address, processor::health, new QueryRoutes(processor.kafkaStreams()));
     return this;
   }
 

@@ -22,13 +22,21 @@ import org.apache.kafka.streams.state.Stores;
 public final class DeletionTopology {
   static final String DEDUPE_STORE = "request-ids";
   static final String DEDUPE_CLOCK_STORE = "dedupe-clock";
-  static final String LINEAGE_STORE = "training-lineage";
+
+  /** The lineage of each subject (global), read by {@code lethe lineage}. */
+  public static final String LINEAGE_STORE = "training-lineage";
 
   /** Each request's latest receipt (global): a FAILED request may be sent again. */
   static final String OUTCOMES_STORE = "request-outcomes";
 
-  static final String OPEN_BATCHES_STORE = "open-batches";
-  static final String PENDING_REQUESTS_STORE = "pending-requests";
+  /** Each model's open batch header ({@link OpenBatch}), read by {@code lethe pending}. */
+  public static final String OPEN_BATCHES_STORE = "open-batches";
+
+  /**
+   * The requests of the open batches, keyed {@code modelId|index}, read by {@code lethe pending}.
+   */
+  public static final String PENDING_REQUESTS_STORE = "pending-requests";
+
   static final String SEQUENCE_STORE = "batch-sequences";
 
   /** Dead-letter headers: which step refused the record, why, and where it came from. */

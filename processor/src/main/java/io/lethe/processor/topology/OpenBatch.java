@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param earliestDeadline epoch millis, or {@link Long#MAX_VALUE} when no request has one
  * @param bytes an upper bound of its requests' encoded size ({@link IntakeLimits#sizeOf})
  */
-record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline, long bytes) {
+public record OpenBatch(
+    long createdAt, int size, long nextIndex, long earliestDeadline, long bytes) {
 
   static OpenBatch startedAt(long now) {
     return new OpenBatch(now, 0, 0, Long.MAX_VALUE, 0);
@@ -26,7 +27,7 @@ record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline
     return new OpenBatch(createdAt, size + 1, nextIndex + 1, earliest, bytes + requestBytes);
   }
 
-  boolean hasDeadline() {
+  public boolean hasDeadline() {
     return earliestDeadline != Long.MAX_VALUE;
   }
 
@@ -38,6 +39,12 @@ record OpenBatch(long createdAt, int size, long nextIndex, long earliestDeadline
 
   static String requestPrefix(String modelId) {
     return modelId + '|';
+  }
+
+  /** The model id of a key of the pending-requests store ({@link #requestKey}). */
+  public static String modelOfRequestKey(String key) {
+    int bar = key.lastIndexOf('|');
+    return bar < 0 ? key : key.substring(0, bar);
   }
 
   /**
