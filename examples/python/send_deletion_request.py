@@ -47,6 +47,48 @@ def fingerprint(canonical):
     return fp
 
 
+PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
+
+
+def canonical_form(node, namespace=""):
+    """Avro's Parsing Canonical Form of a schema's JSON (the spec's transformation rules).
+
+    python3-avro's own Schema.canonical_form keeps a primitive with attributes as
+    {"type":"string"} where the spec (and Java) write "string", so its fingerprint would not match.
+    """
+    if isinstance(node, str):
+        if node in PRIMITIVES:
+            return json.dumps(node)
+        return json.dumps(node if "." in node or not namespace else namespace + "." + node)
+    if isinstance(node, list):
+        return "[" + ",".join(canonical_form(branch, namespace) for branch in node) + "]"
+    kind = node["type"]
+    if kind in PRIMITIVES:
+        return json.dumps(kind)
+    if kind in ("record", "error", "enum", "fixed"):
+        name, space = node["name"], node.get("namespace", namespace)
+        if "." not in name and space:
+            name = space + "." + name
+        namespace = name.rsplit(".", 1)[0] if "." in name else ""
+        parts = ['"name":' + json.dumps(name), '"type":' + json.dumps(kind)]
+        if kind == "enum":
+            parts.append('"symbols":' + json.dumps(node["symbols"], separators=(",", ":")))
+        elif kind == "fixed":
+            parts.append('"size":' + str(int(node["size"])))
+        else:
+            fields = [
+                '{"name":' + json.dumps(f["name"]) + ',"type":' + canonical_form(f["type"], namespace) + "}"
+                for f in node["fields"]
+            ]
+            parts.append('"fields":[' + ",".join(fields) + "]")
+        return "{" + ",".join(parts) + "}"
+    if kind == "array":
+        return '{"type":"array","items":' + canonical_form(node["items"], namespace) + "}"
+    if kind == "map":
+        return '{"type":"map","values":' + canonical_form(node["values"], namespace) + "}"
+    return canonical_form(kind, namespace)
+
+
 def avro_binary(schema, record):
     out = io.BytesIO()
     avro.io.DatumWriter(schema).write(record, avro.io.BinaryEncoder(out))
@@ -91,8 +133,9 @@ def main():
     else:
         here = os.path.dirname(os.path.abspath(__file__))
         with open(os.path.join(here, "..", "DeletionRequest.avsc"), encoding="utf-8") as f:
-            schema = avro.schema.parse(f.read())
-        header = b"\xc3\x01" + struct.pack("<Q", fingerprint(schema.canonical_form))
+            text = f.read()
+        schema = avro.schema.parse(text)
+        header = b"\xc3\x01" + struct.pack("<Q", fingerprint(canonical_form(json.loads(text))))
         value = header + avro_binary(schema, record)
 
     producer = Producer({"bootstrap.servers": a.bootstrap_servers, "enable.idempotence": True})
