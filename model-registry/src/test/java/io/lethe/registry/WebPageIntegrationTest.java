@@ -204,8 +204,8 @@ class WebPageIntegrationTest {
   void screenshotsAt800PixelsShowTheRenderedPages() throws Exception {
     Map<String, String> shots =
         Map.of(
-            "registry-model.png", "#model=" + MODEL + ",800,2000",
-            "registry-version.png", "#model=" + MODEL + "&version=4,800,1500",
+            "registry-model.png", "#model=" + MODEL + ",800,1740",
+            "registry-version.png", "#model=" + MODEL + "&version=4,800,1300",
             "registry-audit.png", "#view=audit,800,900");
     for (Map.Entry<String, String> shot : shots.entrySet()) {
       String[] spec = shot.getValue().split(",");
