@@ -129,6 +129,8 @@ class WebPageIntegrationTest {
               "data-version=\"" + v + "\" data-forget-set=\"batch-web-mnist-" + v + "\""),
           "v" + v + "'s point names its batch: " + forget);
       assertTrue(forget.contains(">v" + v + "</text>"), "and is labelled on the chart");
+      assertTrue(
+          forget.contains("class=\"batch-label\" data-version=\"" + v + "\""), "with its batch");
     }
     assertEquals(0, count(forget, "<line class=\"lineage-segment\""), "unrelated forget sets");
     assertEquals(0, count(forget, "<polyline"), "never one line across forget sets");
@@ -136,6 +138,7 @@ class WebPageIntegrationTest {
     assertEquals(0, count(chart(dom, "retainAccuracy"), "lineage-segment"));
     String test = chart(dom, "testAccuracy");
     assertEquals(4, count(test, "<circle class=\"point\""), test);
+    assertEquals(0, count(test, "batch-label"), "one test set: no batch to name");
     for (String edge : List.of("1\" data-to=\"2", "2\" data-to=\"3", "3\" data-to=\"4")) {
       assertTrue(test.contains("data-from=\"" + edge + "\""), "parent -> child " + edge);
     }
