@@ -204,6 +204,78 @@ class WebPageIntegrationTest {
   }
 
   @Test
+  void theAliasFormMovesAnAliasWithTheTokenWhichThePageNeverStores() throws Exception {
+    try (DevToolsPage browser =
+        new DevToolsPage(CHROMIUM, Files.createTempDirectory(tempDir, "devtools-profile"))) {
+      browser.navigate(fx.app.baseUrl() + "/#model=" + MODEL);
+      awaitReady(browser);
+      // Refused by the registry: the wrong token, then a version that still holds w2's data.
+      assertEquals("invalid bearer token", submitAlias(browser, "wrong-token", 4));
+      String guard = submitAlias(browser, TOKEN, 2);
+      assertTrue(guard.contains("still holds data of erased requests [w2]"), guard);
+      assertTrue(
+          fx.http.get("/api/models/" + MODEL + "/aliases/candidate").json().get("current").isNull(),
+          "neither moved the alias");
+
+      submitAlias(browser, TOKEN, 4);
+      browser.await(
+          "document.querySelector('tr.alias-move[data-alias=\"candidate\"]') !== null",
+          JsonNode::asBoolean);
+      assertEquals(
+          4,
+          fx.http
+              .get("/api/models/" + MODEL + "/aliases/candidate")
+              .json()
+              .get("current")
+              .get("version")
+              .asInt());
+      String kept =
+          browser
+              .evaluate(
+                  "JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage),"
+                      + " document.cookie, location.href, document.documentElement.outerHTML])")
+              .asText();
+      assertFalse(kept.contains(TOKEN), "the token is in no storage, cookie, URL or markup");
+      assertTrue(kept.contains("alias-history"), "what was read is the page itself");
+    }
+    JsonNode moves =
+        fx.http.get("/api/audit?modelId=" + MODEL + "&action=alias.moved").json().get("items");
+    assertTrue(
+        moves.get(0).get("details").get("alias").asText().equals("candidate"),
+        "audited as the admin's move: " + moves);
+  }
+
+  /** Fills the alias form, presses Promote, and returns what the page then says (or ""). */
+  private static String submitAlias(DevToolsPage browser, String token, int version)
+      throws Exception {
+    browser.evaluate(
+        "(() => { const f = document.getElementById('alias-form');"
+            + " f.elements.alias.value = 'candidate'; f.elements.version.value = '"
+            + version
+            + "'; f.elements.token.value = '"
+            + token
+            + "'; f.elements.token.dispatchEvent(new Event('input'));"
+            + " document.body.dataset.ready = 'false';"
+            + " document.getElementById('alias-result').textContent = '';"
+            + " f.requestSubmit(f.querySelector('button[value=promote]')); })()");
+    // A refusal leaves the form with its message; a move renders the page again (ready once more).
+    JsonNode after =
+        browser.await(
+            "({said: (document.getElementById('alias-result') || {}).textContent || '',"
+                + " ready: document.body.dataset.ready === 'true'})",
+            v -> !v.get("said").asText().isEmpty() || v.get("ready").asBoolean());
+    return after.get("said").asText();
+  }
+
+  private static void awaitReady(DevToolsPage browser) throws Exception {
+    // Right after navigating, the new document may have no body yet.
+    browser.await(
+        "!!document.body && document.body.dataset.ready === 'true'"
+            + " && location.hash !== '' && !!document.getElementById('alias-form')",
+        JsonNode::asBoolean);
+  }
+
+  @Test
   void screenshotsAt800PixelsShowTheRenderedPages() throws Exception {
     Map<String, String> shots =
         Map.of(
