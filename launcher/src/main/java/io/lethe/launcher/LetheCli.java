@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
       PipelineBenchCommand.class
     })
 public final class LetheCli {
-  /** The exit status when Kafka cannot be reached. */
+  /** The exit status when Kafka or the registry's database cannot be reached. */
   static final int UNREACHABLE_EXIT = 3;
 
   public static void main(String[] args) {
@@ -35,8 +35,10 @@ public final class LetheCli {
         .registerConverter(Duration.class, Durations::parse)
         .setExecutionExceptionHandler(
             (e, line, parsed) -> {
-              // An unreachable broker is the operator's to fix, not a bug: one line, no trace.
-              if (e instanceof io.lethe.kafka.KafkaUnreachableException) {
+              // An unreachable broker or database is the operator's to fix, not a bug: one line,
+              // no trace.
+              if (e instanceof io.lethe.kafka.KafkaUnreachableException
+                  || e instanceof io.lethe.registry.DatabaseUnreachableException) {
                 line.getErr().println("lethe: " + e.getMessage());
                 return UNREACHABLE_EXIT;
               }

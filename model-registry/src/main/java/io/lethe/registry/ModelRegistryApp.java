@@ -8,15 +8,18 @@ import io.lethe.avro.RequestReceipt;
 import io.lethe.registry.internals.artifact.ArtifactRoot;
 import io.lethe.registry.internals.artifact.ArtifactVerifier;
 import io.lethe.registry.internals.db.Database;
+import io.lethe.registry.internals.db.DatabaseAddress;
 import io.lethe.registry.internals.db.EmbeddedDatabase;
 import io.lethe.registry.internals.db.JdbcAliasDao;
 import io.lethe.registry.internals.db.JdbcAuditDao;
 import io.lethe.registry.internals.db.JdbcCertificateDao;
+import io.lethe.registry.internals.db.JdbcDeadLetterDao;
 import io.lethe.registry.internals.db.JdbcKeyringDao;
 import io.lethe.registry.internals.db.JdbcModelTagDao;
 import io.lethe.registry.internals.db.JdbcReceiptDao;
 import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
+import io.lethe.registry.internals.health.RegistryHealth;
 import io.lethe.registry.internals.kafka.AliasEventPublisher;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
 import io.lethe.registry.internals.service.AliasEventOutbox;
@@ -24,6 +27,7 @@ import io.lethe.registry.internals.service.AliasEventSink;
 import io.lethe.registry.internals.service.AliasService;
 import io.lethe.registry.internals.service.AuditService;
 import io.lethe.registry.internals.service.CertificateService;
+import io.lethe.registry.internals.service.DeadLetterService;
 import io.lethe.registry.internals.service.ErasureKeeper;
 import io.lethe.registry.internals.service.IngestService;
 import io.lethe.registry.internals.service.ModelService;
@@ -33,6 +37,7 @@ import io.lethe.registry.internals.service.RequestService;
 import io.lethe.registry.internals.service.VersionService;
 import io.lethe.registry.internals.web.AliasController;
 import io.lethe.registry.internals.web.AuditController;
+import io.lethe.registry.internals.web.DeadLetterController;
 import io.lethe.registry.internals.web.HttpServer;
 import io.lethe.registry.internals.web.Json;
 import io.lethe.registry.internals.web.ModelController;
@@ -48,10 +53,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -82,6 +88,7 @@ public final class ModelRegistryApp implements AutoCloseable {
   private final AliasEventOutbox outbox;
   private final Javalin http;
   private final String adminToken;
+  private volatile RegistryHealth health;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private boolean closed;
@@ -142,6 +149,8 @@ public final class ModelRegistryApp implements AutoCloseable {
             new ArtifactVerifier(artifactRoot, config.artifactReadTimeout()),
             metrics,
             aliasService);
+    DeadLetterService deadLetters =
+        new DeadLetterService(db, new JdbcDeadLetterDao(db), audit, metrics);
     this.certificates =
         new CertificateService(
             db,
@@ -175,6 +184,7 @@ public final class ModelRegistryApp implements AutoCloseable {
                 config.topics().requestReceipts(),
                 config.serdes().serde(RequestReceipt.class).deserializer(),
                 ingest,
+                deadLetters,
                 metrics,
                 clock);
     this.http =
@@ -184,6 +194,7 @@ public final class ModelRegistryApp implements AutoCloseable {
                 new AliasController(aliasService, json),
                 new RequestController(requests, certificates),
                 new AuditController(new AuditService(db, audit)),
+                new DeadLetterController(deadLetters),
                 new SystemController(meters, this::health)),
             json,
             adminToken);
@@ -207,7 +218,15 @@ public final class ModelRegistryApp implements AutoCloseable {
         if (config.jdbcPassword() != null) {
           pg.setPassword(config.jdbcPassword());
         }
+        // Bounded, so that an unreachable database is one clear line within seconds, not a hang.
+        if (!config.jdbcUrl().contains("connectTimeout=")) {
+          pg.setConnectTimeout((int) CONNECT_TIMEOUT.toSeconds());
+        }
+        if (!config.jdbcUrl().contains("loginTimeout=")) {
+          pg.setLoginTimeout((int) CONNECT_TIMEOUT.toSeconds());
+        }
         dataSource = pg;
+        checkReachable(dataSource);
       }
       Migrations.migrate(dataSource);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -230,7 +249,40 @@ public final class ModelRegistryApp implements AutoCloseable {
     }
   }
 
-  /** Binds JVM meters, starts the consumer (if configured) and the HTTP server. */
+  /** How long the registry waits for an external database to accept a connection. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Opens one connection, or throws {@link DatabaseUnreachableException} naming the database's
+   * address (never its password) and why, so that a wrong URL or a stopped server is one line.
+   */
+  static void checkReachable(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      log.info("Database at {} reached", DatabaseAddress.of(dataSource));
+    } catch (SQLException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String state = e.getSQLState();
+      String why =
+          " (" + (state == null ? "" : state + ", ") + root.getClass().getSimpleName() + ")";
+      String address = DatabaseAddress.of(dataSource);
+      // Class 08 is the connection itself; anything else (a login refused, no such database) is
+      // the server answering no.
+      throw new DatabaseUnreachableException(
+          state == null || state.startsWith("08")
+              ? "cannot reach the database at "
+                  + address
+                  + " within "
+                  + CONNECT_TIMEOUT.toSeconds()
+                  + " s"
+                  + why
+              : "the database at " + address + " refused the connection" + why);
+    }
+  }
+
+  /** Binds JVM meters, starts the consumer (if configured), health probes and the HTTP server. */
   public ModelRegistryApp run() {
     new ClassLoaderMetrics().bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
@@ -240,6 +292,13 @@ public final class ModelRegistryApp implements AutoCloseable {
     new UptimeMetrics().bindTo(meters);
     certificates.registerKey();
     keeper.start();
+    health =
+        new RegistryHealth(
+            db.dataSource(),
+            DatabaseAddress.of(db.dataSource()),
+            consumer == null ? null : config.bootstrapServers(),
+            clientConfig(config),
+            consumer);
     if (consumer != null) {
       consumer.start();
     } else {
@@ -282,18 +341,8 @@ public final class ModelRegistryApp implements AutoCloseable {
   }
 
   private Map<String, Object> health() {
-    Map<String, Object> status = new LinkedHashMap<>();
-    boolean dbUp;
-    try (Connection c = db.dataSource().getConnection()) {
-      dbUp = c.isValid(2);
-    } catch (Exception e) {
-      dbUp = false;
-    }
-    boolean consumerUp = consumer == null || consumer.running();
-    status.put("status", dbUp && consumerUp ? "UP" : "DOWN");
-    status.put("database", dbUp ? "UP" : "DOWN");
-    status.put("consumer", consumer == null ? "DISABLED" : consumerUp ? "RUNNING" : "STOPPED");
-    return status;
+    RegistryHealth current = health;
+    return current == null ? Map.of("status", "DOWN", "reason", "starting") : current.report();
   }
 
   @Override
@@ -307,6 +356,9 @@ public final class ModelRegistryApp implements AutoCloseable {
     }
     keeper.close();
     outbox.close();
+    if (health != null) {
+      health.close();
+    }
     try {
       http.stop();
     } catch (RuntimeException e) {
@@ -326,6 +378,13 @@ public final class ModelRegistryApp implements AutoCloseable {
 
   /** The consumer's connection settings (security and the like) with the bootstrap servers. */
   private static Map<String, Object> producerConfig(RegistryConfig config) {
+    Map<String, Object> kafka = clientConfig(config);
+    kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lethe-model-registry-alias-events");
+    return kafka;
+  }
+
+  /** The consumer's settings that any client takes (security and the like), with the servers. */
+  private static Map<String, Object> clientConfig(RegistryConfig config) {
     Map<String, Object> kafka = new HashMap<>(config.consumerProperties());
     kafka
         .keySet()
@@ -336,8 +395,9 @@ public final class ModelRegistryApp implements AutoCloseable {
                     || k.startsWith("auto.")
                     || k.startsWith("enable.auto")
                     || k.startsWith("max.poll"));
-    kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    kafka.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "lethe-model-registry-alias-events");
+    if (config.bootstrapServers() != null) {
+      kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    }
     return kafka;
   }
 

@@ -50,9 +50,12 @@ class ConsumerIntegrationTest {
 
   @Test
   void retriesWhatTheDatabaseRefusedAndLosesNothing() throws Exception {
+    // 57P03 is "cannot connect now" (a database starting up or shutting down): transient, so the
+    // record is retried for as long as it lasts and never set aside, however often it fails.
     sql(
         "CREATE FUNCTION refuse_flaky() RETURNS trigger AS $$ BEGIN"
-            + " IF NEW.model_id = 'flaky' THEN RAISE EXCEPTION 'database says no'; END IF;"
+            + " IF NEW.model_id = 'flaky' THEN"
+            + " RAISE EXCEPTION 'database says no' USING ERRCODE = '57P03'; END IF;"
             + " RETURN NEW; END; $$ LANGUAGE plpgsql");
     sql(
         "CREATE TRIGGER refuse_flaky BEFORE INSERT ON model_versions"
@@ -60,7 +63,8 @@ class ConsumerIntegrationTest {
     try {
       fx.publish(fx.artifacts.version("flaky", 1, VerificationStatus.PASSED, List.of()));
       fx.publish(fx.artifacts.version("behind-flaky", 1, VerificationStatus.PASSED, List.of()));
-      Thread.sleep(3000);
+      // Past the attempts after which a permanent failure would be set aside (1 s + 2 s + 4 s).
+      Thread.sleep(8000);
       assertEquals(404, fx.http.get("/api/models/flaky/versions/1").status());
       assertEquals(
           404,
@@ -71,6 +75,59 @@ class ConsumerIntegrationTest {
     }
     fx.awaitVersion("flaky", 1);
     fx.awaitVersion("behind-flaky", 1);
+    assertEquals(
+        0,
+        fx.http
+            .get("/api/dead-letters?topic=" + fx.topics.names.modelVersions())
+            .json()
+            .get("total")
+            .asInt(),
+        "a transient failure is never set aside");
+  }
+
+  @Test
+  void aRecordTheDatabaseRefusesForItsContentIsSetAsideAfterThreeAttempts() throws Exception {
+    // 23514 (check violation) is the record's own: it fails the same way however often it is tried.
+    sql(
+        "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN"
+            + " IF NEW.request_id = 'r-poison' THEN"
+            + " RAISE EXCEPTION 'poison' USING ERRCODE = '23514'; END IF;"
+            + " RETURN NEW; END; $$ LANGUAGE plpgsql");
+    sql(
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON receipts"
+            + " FOR EACH ROW EXECUTE FUNCTION refuse_poison()");
+    try {
+      Instant at = Instant.parse("2026-03-01T00:00:00Z");
+      fx.publish(
+          RequestReceipt.newBuilder()
+              .setRequestId("r-poison")
+              .setStatus(ReceiptStatus.ACCEPTED)
+              .setAt(at)
+              .build());
+      fx.publish(
+          RequestReceipt.newBuilder()
+              .setRequestId("r-behind-poison")
+              .setStatus(ReceiptStatus.ACCEPTED)
+              .setAt(at)
+              .build());
+      // Control: on a consumer that retries every failure forever this is never stored.
+      RegistryFixture.await(
+          "the receipt behind the refused one",
+          () -> fx.http.get("/api/requests/r-behind-poison").status() == 200);
+    } finally {
+      sql("DROP TRIGGER refuse_poison ON receipts");
+    }
+    assertEquals(404, fx.http.get("/api/requests/r-poison").status());
+    JsonNode letters =
+        fx.http.get("/api/dead-letters?topic=" + fx.topics.names.requestReceipts()).json();
+    assertEquals(1, letters.get("total").asInt(), letters.toString());
+    JsonNode letter = letters.get("items").get(0);
+    assertEquals("r-poison", letter.get("key").asText());
+    assertEquals("constraint_violation", letter.get("kind").asText());
+    assertEquals(3, letter.get("attempts").asInt());
+    assertTrue(letter.get("message").asText().contains("23514"), letter.toString());
+    assertEquals(
+        1.0, metric("lethe_registry_dead_letters_total{kind=\"constraint_violation\""), 1e-9);
   }
 
   private static void sql(String statement) throws Exception {

@@ -48,6 +48,18 @@ final class RegistryFixture implements AutoCloseable {
       String signingKey,
       String jdbcUrl,
       java.util.function.UnaryOperator<RegistryConfig.Builder> customize) {
+    this(tempDir, signingKey, jdbcUrl, customize, ModelRegistryApp::start);
+  }
+
+  /**
+   * {@code starter} starts the registry from its configuration (e.g. on a data source of its own).
+   */
+  RegistryFixture(
+      Path tempDir,
+      String signingKey,
+      String jdbcUrl,
+      java.util.function.UnaryOperator<RegistryConfig.Builder> customize,
+      java.util.function.Function<RegistryConfig, ModelRegistryApp> starter) {
     kafka = EmbeddedKafka.start();
     try {
       TopicNames names =
@@ -55,7 +67,7 @@ final class RegistryFixture implements AutoCloseable {
       kafka.createTopics(names, 1);
       topics = new LetheTopics(names, AvroSerdes.embedded());
       app =
-          ModelRegistryApp.start(
+          starter.apply(
               customize
                   .apply(
                       RegistryConfig.builder()

@@ -1,5 +1,6 @@
 package io.lethe.registry.internals.service;
 
+import io.lethe.avro.Artifact;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
@@ -26,10 +27,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns consumed records into stored rows. Idempotent: a redelivered version or receipt changes
  * nothing; a version that conflicts with the stored one is audited and never overwrites it.
+ *
+ * <p>Text copied from a record into the database is sanitized first ({@link LogSafe#bounded}: no
+ * NUL or other control character, which PostgreSQL refuses or a reader could be fooled by, and
+ * bounded in length); the fingerprint and receipt key are computed from the record as it came, so a
+ * redelivery is still recognised. A time outside years 1..9999 is refused with {@link
+ * InvalidRecordException} (bad data: the consumer sets the record aside) rather than clamped, so
+ * that no stored receipt carries a time its producer never wrote.
  */
 public final class IngestService {
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
   static final String ACTOR = "consumer";
+
+  /** Longest id (model, request, batch) stored; ids are far shorter in practice. */
+  static final int MAX_ID = 512;
+
+  /** Longest free text (a reason, a URI, a method) stored. */
+  static final int MAX_TEXT = 2000;
+
+  /** The range of times stored: four-digit years, as every ISO-8601 reader expects. */
+  static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
 
   /** What happened to a consumed version. */
   public enum Outcome {
@@ -73,8 +92,11 @@ public final class IngestService {
    * should follow to, or the first to erase a request an alias still serves. A failure of either
    * step is retried with the record, and both are idempotent.
    */
-  public Outcome ingestVersion(ModelVersion record) {
-    Outcome outcome = store(record);
+  public Outcome ingestVersion(ModelVersion raw) {
+    checkTime("createdAt", raw.getCreatedAt());
+    String fingerprint = fingerprint(raw);
+    ModelVersion record = sanitized(raw);
+    Outcome outcome = store(record, fingerprint);
     if (outcome != Outcome.REJECTED) {
       aliases.reconcile(record.getModelId());
     }
@@ -82,7 +104,7 @@ public final class IngestService {
     return outcome;
   }
 
-  private Outcome store(ModelVersion record) {
+  private Outcome store(ModelVersion record, String fingerprint) {
     String modelId = record.getModelId();
     if (modelId == null || modelId.isBlank() || record.getVersion() < 1) {
       log.warn(
@@ -100,7 +122,6 @@ public final class IngestService {
       return Outcome.REJECTED;
     }
     int version = record.getVersion();
-    String fingerprint = fingerprint(record);
     Optional<String> stored = versions.findFingerprint(modelId, version);
     if (stored.isPresent()) {
       return sameOrConflict(modelId, version, stored.get(), fingerprint);
@@ -172,6 +193,7 @@ public final class IngestService {
 
   /** Stores a receipt; false when the same receipt was already stored. */
   public boolean ingestReceipt(RequestReceipt record) {
+    checkTime("at", record.getAt());
     if (record.getRequestId() == null || record.getRequestId().isBlank()) {
       metrics.receiptIngested("rejected");
       audit.append(
@@ -182,12 +204,12 @@ public final class IngestService {
     ReceiptRow row =
         new ReceiptRow(
             receiptKey(record),
-            record.getRequestId(),
+            LogSafe.bounded(record.getRequestId(), MAX_ID),
             record.getStatus(),
-            record.getModelId(),
-            record.getBatchId(),
+            LogSafe.bounded(record.getModelId(), MAX_ID),
+            LogSafe.bounded(record.getBatchId(), MAX_ID),
             record.getModelVersion(),
-            record.getReason(),
+            LogSafe.bounded(record.getReason(), MAX_TEXT),
             record.getAt(),
             null);
     boolean stored = receipts.insert(row);
@@ -205,8 +227,35 @@ public final class IngestService {
     details.put("topic", topic);
     details.put("partition", partition);
     details.put("offset", offset);
-    details.put("error", error);
+    details.put("error", LogSafe.bounded(error, MAX_TEXT));
     audit.append(AuditEntry.of(ACTOR, "record.undecodable", null, null, null, details));
+  }
+
+  private static void checkTime(String field, Instant at) {
+    if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
+      throw new InvalidRecordException(
+          field + " " + at + " is outside the years 1 to 9999 the registry stores");
+    }
+  }
+
+  /** {@code r} with every text field the database receives sanitized. */
+  static ModelVersion sanitized(ModelVersion r) {
+    Artifact a = r.getArtifact();
+    return ModelVersion.newBuilder(r)
+        .setModelId(LogSafe.bounded(r.getModelId(), MAX_ID))
+        .setBatchId(LogSafe.bounded(r.getBatchId(), MAX_ID))
+        .setRequestIds(r.getRequestIds().stream().map(id -> LogSafe.bounded(id, MAX_ID)).toList())
+        .setFailureReason(LogSafe.bounded(r.getFailureReason(), MAX_TEXT))
+        .setMethod(LogSafe.bounded(r.getMethod(), MAX_TEXT))
+        .setDevice(LogSafe.bounded(r.getDevice(), MAX_TEXT))
+        .setArtifact(
+            a == null
+                ? null
+                : new Artifact(
+                    LogSafe.bounded(a.getUri(), MAX_TEXT),
+                    LogSafe.bounded(a.getSha256(), MAX_TEXT),
+                    a.getSizeBytes()))
+        .build();
   }
 
   static VersionRow toRow(ModelVersion r, ArtifactVerifier.Result check, String fingerprint) {

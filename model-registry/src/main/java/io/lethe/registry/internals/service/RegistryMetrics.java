@@ -24,6 +24,23 @@ public final class RegistryMetrics {
           .tag("outcome", outcome)
           .register(registry);
     }
+    for (FailureKind kind : FailureKind.values()) {
+      if (!kind.isTransient()) {
+        deadLetterCounter(kind);
+      }
+    }
+  }
+
+  /** Counts a record the consumer set aside, by why it failed. */
+  public void deadLettered(FailureKind kind) {
+    deadLetterCounter(kind).increment();
+  }
+
+  private Counter deadLetterCounter(FailureKind kind) {
+    return Counter.builder("lethe.registry.dead.letters")
+        .description("Consumed records set aside after failing the same way three times, by kind")
+        .tag("kind", kind.label())
+        .register(registry);
   }
 
   /** Counts a consumed version by outcome: stored, duplicate, conflict or rejected. */

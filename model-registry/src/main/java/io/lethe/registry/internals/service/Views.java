@@ -6,6 +6,7 @@ import io.lethe.avro.VerificationStatus;
 import io.lethe.registry.internals.db.AliasMove;
 import io.lethe.registry.internals.db.AliasRow;
 import io.lethe.registry.internals.db.AuditEntry;
+import io.lethe.registry.internals.db.DeadLetterRow;
 import io.lethe.registry.internals.db.Metrics;
 import io.lethe.registry.internals.db.ModelSummary;
 import io.lethe.registry.internals.db.ReceiptRow;
@@ -185,6 +186,35 @@ public final class Views {
           e.version(),
           e.requestId(),
           e.details());
+    }
+  }
+
+  /** A record the consumer set aside, with where it is in Kafka and why. */
+  public record DeadLetterView(
+      long id,
+      String topic,
+      int partition,
+      long offset,
+      String key,
+      String kind,
+      String message,
+      int attempts,
+      Instant firstFailedAt,
+      Instant lastFailedAt,
+      Instant setAsideAt) {
+    static DeadLetterView of(DeadLetterRow r) {
+      return new DeadLetterView(
+          r.id(),
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          r.key(),
+          r.errorKind(),
+          r.errorMessage(),
+          r.attempts(),
+          r.firstFailedAt(),
+          r.lastFailedAt(),
+          r.setAsideAt());
     }
   }
 

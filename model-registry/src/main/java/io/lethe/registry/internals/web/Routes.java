@@ -16,6 +16,7 @@ public final class Routes {
       AliasController aliases,
       RequestController requests,
       AuditController audit,
+      DeadLetterController deadLetters,
       SystemController system) {
     return List.of(
         get("/", PUBLIC, system::page),
@@ -42,7 +43,8 @@ public final class Routes {
         get("/api/requests/{requestId}/certificate", PUBLIC, requests::certificate),
         post("/api/certificates/verify", PUBLIC, requests::verifyCertificate),
         get("/api/certificates/public-key", PUBLIC, requests::publicKey),
-        get("/api/audit", PUBLIC, audit::list));
+        get("/api/audit", PUBLIC, audit::list),
+        get("/api/dead-letters", PUBLIC, deadLetters::list));
   }
 
   private static Route get(String path, Route.Access access, Handler handler) {
