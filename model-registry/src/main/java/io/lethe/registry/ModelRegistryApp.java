@@ -15,6 +15,7 @@ import io.lethe.registry.internals.db.JdbcAuditDao;
 import io.lethe.registry.internals.db.JdbcCertificateDao;
 import io.lethe.registry.internals.db.JdbcDeadLetterDao;
 import io.lethe.registry.internals.db.JdbcKeyringDao;
+import io.lethe.registry.internals.db.JdbcModelTagDao;
 import io.lethe.registry.internals.db.JdbcReceiptDao;
 import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
@@ -29,6 +30,7 @@ import io.lethe.registry.internals.service.CertificateService;
 import io.lethe.registry.internals.service.DeadLetterService;
 import io.lethe.registry.internals.service.ErasureKeeper;
 import io.lethe.registry.internals.service.IngestService;
+import io.lethe.registry.internals.service.ModelService;
 import io.lethe.registry.internals.service.PurgeService;
 import io.lethe.registry.internals.service.RegistryMetrics;
 import io.lethe.registry.internals.service.RequestService;
@@ -128,10 +130,12 @@ public final class ModelRegistryApp implements AutoCloseable {
       events = publisher;
     }
     this.outbox = new AliasEventOutbox(db, aliases, events);
-    VersionService versionService = new VersionService(db, versions, aliases, audit, artifactRoot);
+    VersionService versionService =
+        new VersionService(db, versions, receipts, aliases, audit, artifactRoot);
     AliasService aliasService =
-        new AliasService(
-            db, versionService, versions, receipts, aliases, audit, config.aliasPolicies(), outbox);
+        new AliasService(db, versionService, aliases, audit, config.aliasPolicies(), outbox);
+    ModelService modelService =
+        new ModelService(db, versions, new JdbcModelTagDao(db), aliasService, audit);
     PurgeService purge =
         new PurgeService(
             db, versionService, versions, aliases, aliasService, audit, artifactRoot, clock);
@@ -186,7 +190,7 @@ public final class ModelRegistryApp implements AutoCloseable {
     this.http =
         HttpServer.create(
             Routes.all(
-                new ModelController(versionService, purge),
+                new ModelController(versionService, modelService, purge),
                 new AliasController(aliasService, json),
                 new RequestController(requests, certificates),
                 new AuditController(new AuditService(db, audit)),

@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link VersionDao} in plain SQL. */
@@ -19,7 +21,10 @@ public final class JdbcVersionDao implements VersionDao {
                    ORDER BY r.position) AS request_ids,
              ARRAY(SELECT t.tag FROM version_tags t
                    WHERE t.model_id = v.model_id AND t.version = v.version
-                   ORDER BY t.tag) AS tags
+                   ORDER BY t.tag) AS tags,
+             ARRAY(SELECT t.value FROM version_tags t
+                   WHERE t.model_id = v.model_id AND t.version = v.version
+                   ORDER BY t.tag) AS tag_values
       FROM model_versions v
       """;
 
@@ -205,35 +210,53 @@ public final class JdbcVersionDao implements VersionDao {
                 rs -> rs.getString(1)));
   }
 
+  private static final String SUMMARY =
+      """
+      SELECT v.model_id, count(*) AS version_count, max(v.version) AS latest_version,
+             (SELECT l.status FROM model_versions l WHERE l.model_id = v.model_id
+              ORDER BY l.version DESC LIMIT 1) AS latest_status,
+             min(v.created_at) AS first_created_at, max(v.created_at) AS last_created_at
+      FROM model_versions v
+      """;
+
   @Override
   public List<ModelSummary> listModels(String search, int offset, int limit) {
     return db.withConnection(
         c ->
             Sql.query(
                 c,
-                """
-                SELECT v.model_id, count(*) AS version_count, max(v.version) AS latest_version,
-                       (SELECT l.status FROM model_versions l WHERE l.model_id = v.model_id
-                        ORDER BY l.version DESC LIMIT 1) AS latest_status,
-                       min(v.created_at) AS first_created_at, max(v.created_at) AS last_created_at
-                FROM model_versions v
-                WHERE (?::text IS NULL OR v.model_id ILIKE ?)
-                GROUP BY v.model_id
-                ORDER BY v.model_id
-                LIMIT ? OFFSET ?
-                """,
-                rs ->
-                    new ModelSummary(
-                        rs.getString("model_id"),
-                        rs.getInt("version_count"),
-                        rs.getInt("latest_version"),
-                        rs.getString("latest_status"),
-                        Sql.instant(rs, "first_created_at"),
-                        Sql.instant(rs, "last_created_at")),
+                SUMMARY
+                    + " WHERE (?::text IS NULL OR v.model_id ILIKE ?)"
+                    + " GROUP BY v.model_id ORDER BY v.model_id LIMIT ? OFFSET ?",
+                JdbcVersionDao::summary,
                 search,
                 search == null ? null : Sql.containsPattern(search),
                 limit,
                 offset));
+  }
+
+  @Override
+  public Optional<ModelSummary> summary(String modelId) {
+    return db
+        .withConnection(
+            c ->
+                Sql.query(
+                    c,
+                    SUMMARY + " WHERE v.model_id = ? GROUP BY v.model_id",
+                    JdbcVersionDao::summary,
+                    modelId))
+        .stream()
+        .findFirst();
+  }
+
+  private static ModelSummary summary(ResultSet rs) throws SQLException {
+    return new ModelSummary(
+        rs.getString("model_id"),
+        rs.getInt("version_count"),
+        rs.getInt("latest_version"),
+        rs.getString("latest_status"),
+        Sql.instant(rs, "first_created_at"),
+        Sql.instant(rs, "last_created_at"));
   }
 
   @Override
@@ -304,16 +327,19 @@ public final class JdbcVersionDao implements VersionDao {
   }
 
   @Override
-  public boolean addTag(String modelId, int version, String tag) {
+  public boolean setTag(String modelId, int version, String tag, String value) {
     return db.withConnection(
         c ->
             Sql.update(
                     c,
-                    "INSERT INTO version_tags (model_id, version, tag) VALUES (?, ?, ?)"
-                        + " ON CONFLICT DO NOTHING",
+                    "INSERT INTO version_tags (model_id, version, tag, value) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (model_id, version, tag) DO UPDATE SET value ="
+                        + " EXCLUDED.value WHERE version_tags.value IS DISTINCT FROM"
+                        + " EXCLUDED.value",
                     modelId,
                     version,
-                    tag)
+                    tag,
+                    value)
                 == 1);
   }
 
@@ -362,7 +388,16 @@ public final class JdbcVersionDao implements VersionDao {
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "ingested_at"),
         rs.getString("fingerprint"),
-        strings(rs.getArray("tags")));
+        tags(strings(rs.getArray("tags")), strings(rs.getArray("tag_values"))));
+  }
+
+  /** Both arrays are ordered by tag name, so they pair up index by index. */
+  private static Map<String, String> tags(List<String> names, List<String> values) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      tags.put(names.get(i), values.get(i));
+    }
+    return tags;
   }
 
   private static List<String> strings(Array array) throws SQLException {

@@ -32,6 +32,9 @@ public interface VersionDao {
 
   long countModels(String search);
 
+  /** One model's summary; empty when it has no stored version. */
+  Optional<ModelSummary> summary(String modelId);
+
   /** The id of every model with a stored version. */
   List<String> modelIds();
 
@@ -46,7 +49,11 @@ public interface VersionDao {
   /** Whether any version other than the given one that is not purged uses the artifact uri. */
   boolean artifactInUseElsewhere(String artifactUri, String modelId, int version);
 
-  boolean addTag(String modelId, int version, String tag);
+  /**
+   * Sets a tag on a version, {@code value} null for a bare label; true when it was added or its
+   * value changed, false when it already had that value.
+   */
+  boolean setTag(String modelId, int version, String tag, String value);
 
   boolean removeTag(String modelId, int version, String tag);
 }

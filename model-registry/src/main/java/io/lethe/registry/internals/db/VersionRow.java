@@ -2,7 +2,10 @@ package io.lethe.registry.internals.db;
 
 import io.lethe.avro.VerificationStatus;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A stored model version. {@code artifactVerified} is true only when the artifact's bytes were read
@@ -28,11 +31,12 @@ public record VersionRow(
     Instant createdAt,
     Instant ingestedAt,
     String fingerprint,
-    List<String> tags) {
+    Map<String, String> tags) {
 
   public VersionRow {
     requestIds = List.copyOf(requestIds);
-    tags = tags == null ? List.of() : List.copyOf(tags);
+    // Tag name to value (null for a bare label), sorted by name; nulls rule out Map.copyOf.
+    tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
   }
 
   public boolean passed() {

@@ -9,8 +9,6 @@ import io.lethe.registry.internals.db.AliasRow;
 import io.lethe.registry.internals.db.AuditDao;
 import io.lethe.registry.internals.db.AuditEntry;
 import io.lethe.registry.internals.db.Database;
-import io.lethe.registry.internals.db.ReceiptDao;
-import io.lethe.registry.internals.db.VersionDao;
 import io.lethe.registry.internals.db.VersionRow;
 import io.lethe.registry.internals.service.Views.AliasDetail;
 import io.lethe.registry.internals.service.Views.AliasView;
@@ -40,8 +38,6 @@ public final class AliasService {
 
   private final Database db;
   private final VersionService versionService;
-  private final VersionDao versions;
-  private final ReceiptDao receipts;
   private final AliasDao aliases;
   private final AuditDao audit;
   private final AliasPolicies policies;
@@ -50,16 +46,12 @@ public final class AliasService {
   public AliasService(
       Database db,
       VersionService versionService,
-      VersionDao versions,
-      ReceiptDao receipts,
       AliasDao aliases,
       AuditDao audit,
       AliasPolicies policies,
       AliasEventOutbox events) {
     this.db = db;
     this.versionService = versionService;
-    this.versions = versions;
-    this.receipts = receipts;
     this.aliases = aliases;
     this.audit = audit;
     this.policies = policies;
@@ -268,7 +260,7 @@ public final class AliasService {
   }
 
   ErasureLedger ledger(String modelId) {
-    return new ErasureLedger(versions.listAll(modelId), receipts.appliedOnModel(modelId));
+    return versionService.ledger(modelId);
   }
 
   private static void checkServable(VersionRow v, ErasureLedger ledger) {

@@ -42,6 +42,26 @@ final class Checks {
     }
   }
 
+  /** Longest tag value kept (MLflow keeps 5000; a tag is a note, not a document). */
+  static final int MAX_TAG_VALUE = 1000;
+
+  /**
+   * A tag's value: null (a bare label) or at most {@link #MAX_TAG_VALUE} characters without control
+   * characters, refused rather than altered so the caller gets back exactly what it set.
+   */
+  static String checkTagValue(String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.length() > MAX_TAG_VALUE) {
+      throw RegistryException.invalid("a tag value is at most " + MAX_TAG_VALUE + " characters");
+    }
+    if (value.codePoints().anyMatch(Character::isISOControl)) {
+      throw RegistryException.invalid("a tag value must not contain control characters");
+    }
+    return value;
+  }
+
   static Map<String, Object> details(Object... keyValues) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) {

@@ -291,7 +291,7 @@ public final class IngestService {
         r.getCreatedAt() == null ? Instant.EPOCH : r.getCreatedAt(),
         null,
         fingerprint,
-        List.of());
+        Map.of());
   }
 
   /** Content fingerprint of a version: sha256 of Avro's JSON rendering of the record. */

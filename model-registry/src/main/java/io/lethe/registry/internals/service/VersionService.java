@@ -7,6 +7,7 @@ import io.lethe.registry.internals.db.AliasRow;
 import io.lethe.registry.internals.db.AuditDao;
 import io.lethe.registry.internals.db.AuditEntry;
 import io.lethe.registry.internals.db.Database;
+import io.lethe.registry.internals.db.ReceiptDao;
 import io.lethe.registry.internals.db.VersionDao;
 import io.lethe.registry.internals.db.VersionQuery;
 import io.lethe.registry.internals.db.VersionRow;
@@ -30,14 +31,21 @@ import java.util.Set;
 public final class VersionService {
   private final Database db;
   private final VersionDao versions;
+  private final ReceiptDao receipts;
   private final AliasDao aliases;
   private final AuditDao audit;
   private final ArtifactRoot artifactRoot;
 
   public VersionService(
-      Database db, VersionDao versions, AliasDao aliases, AuditDao audit, ArtifactRoot root) {
+      Database db,
+      VersionDao versions,
+      ReceiptDao receipts,
+      AliasDao aliases,
+      AuditDao audit,
+      ArtifactRoot root) {
     this.db = db;
     this.versions = versions;
+    this.receipts = receipts;
     this.aliases = aliases;
     this.audit = audit;
     this.artifactRoot = root;
@@ -85,8 +93,9 @@ public final class VersionService {
     return db.inTransaction(
         () -> {
           requireModel(modelId);
+          ErasureLedger ledger = ledger(modelId);
           return new Page<>(versions.list(query), page, size, versions.count(query))
-              .map(Views.VersionView::of);
+              .map(v -> Views.VersionView.of(v, ledger.heldBy(v.version())));
         });
   }
 
@@ -94,8 +103,9 @@ public final class VersionService {
     return db.inTransaction(
         () -> {
           VersionRow row = find(modelId, version);
+          List<VersionRow> all = versions.listAll(modelId);
           Map<Integer, Integer> parents = new HashMap<>();
-          versions.listAll(modelId).forEach(v -> parents.put(v.version(), v.parentVersion()));
+          all.forEach(v -> parents.put(v.version(), v.parentVersion()));
           List<Integer> ancestors = new ArrayList<>();
           Set<Integer> seen = new HashSet<>(List.of(version));
           Integer parent = row.parentVersion();
@@ -108,8 +118,12 @@ public final class VersionService {
                   .filter(a -> a.version() == version)
                   .map(AliasRow::alias)
                   .toList();
+          ErasureLedger ledger = new ErasureLedger(all, receipts.appliedOnModel(modelId));
           return new VersionDetail(
-              Views.VersionView.of(row), ancestors, versions.children(modelId, version), pointing);
+              Views.VersionView.of(row, ledger.heldBy(version)),
+              ancestors,
+              versions.children(modelId, version),
+              pointing);
         });
   }
 
@@ -140,20 +154,32 @@ public final class VersionService {
     return new ArtifactFile(modelId, version, path, row.artifactSha256(), row.artifactSizeBytes());
   }
 
-  public List<String> addTag(String modelId, int version, String tag, String actor) {
+  /**
+   * Sets a tag on a version ({@code value} null for a bare label) and returns its tags; audited
+   * when something changed.
+   */
+  public Map<String, String> setTag(
+      String modelId, int version, String tag, String value, String actor) {
     Checks.checkTag(tag);
+    Checks.checkTagValue(value);
     return db.inTransaction(
         () -> {
           find(modelId, version);
-          if (versions.addTag(modelId, version, tag)) {
+          if (versions.setTag(modelId, version, tag, value)) {
             audit.append(
-                AuditEntry.of(actor, "tag.added", modelId, version, null, Map.of("tag", tag)));
+                AuditEntry.of(
+                    actor,
+                    "tag.added",
+                    modelId,
+                    version,
+                    null,
+                    Checks.details("tag", tag, "value", value)));
           }
           return find(modelId, version).tags();
         });
   }
 
-  public List<String> removeTag(String modelId, int version, String tag, String actor) {
+  public Map<String, String> removeTag(String modelId, int version, String tag, String actor) {
     Checks.checkTag(tag);
     return db.inTransaction(
         () -> {
@@ -166,6 +192,11 @@ public final class VersionService {
               AuditEntry.of(actor, "tag.removed", modelId, version, null, Map.of("tag", tag)));
           return find(modelId, version).tags();
         });
+  }
+
+  /** What has been erased on the model and which of its versions still hold it. */
+  ErasureLedger ledger(String modelId) {
+    return new ErasureLedger(versions.listAll(modelId), receipts.appliedOnModel(modelId));
   }
 
   public VersionRow find(String modelId, int version) {

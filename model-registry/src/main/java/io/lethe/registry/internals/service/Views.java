@@ -48,6 +48,22 @@ public final class Views {
     }
   }
 
+  /**
+   * One model with what an engineer looks for first: its aliases (each with the erased data its
+   * version still holds), its tags, and which versions still hold erased data.
+   */
+  public record ModelDetail(
+      String modelId,
+      int versionCount,
+      int latestVersion,
+      String latestStatus,
+      Instant firstCreatedAt,
+      Instant lastCreatedAt,
+      String aliasPolicy,
+      List<AliasView> aliases,
+      Map<String, String> tags,
+      List<Integer> versionsHoldingErasedData) {}
+
   /** Verification metrics of a version; names follow the Avro {@code VerificationMetrics}. */
   public record MetricsView(
       Double forgetAccuracy,
@@ -97,12 +113,14 @@ public final class Views {
       MetricsView metrics,
       Instant createdAt,
       Instant ingestedAt,
-      List<String> tags) {
+      Map<String, String> tags,
+      List<String> heldRequests) {
     public boolean purged() {
       return artifactPurgedAt != null;
     }
 
-    static VersionView of(VersionRow v) {
+    /** {@code held}: the erased requests whose data the version still holds (the ledger's). */
+    static VersionView of(VersionRow v, List<String> held) {
       return new VersionView(
           v.modelId(),
           v.version(),
@@ -122,7 +140,8 @@ public final class Views {
           MetricsView.of(v.metrics()),
           v.createdAt(),
           v.ingestedAt(),
-          v.tags());
+          v.tags(),
+          held);
     }
   }
 

@@ -7,6 +7,7 @@ import io.lethe.registry.internals.service.Views.ReceiptView;
 import io.lethe.registry.internals.service.Views.VersionView;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Request and response bodies of the HTTP API. Field names of a version follow the Avro schema. */
@@ -53,7 +54,8 @@ public final class Dtos {
       MetricsView metrics,
       Instant createdAt,
       Instant ingestedAt,
-      List<String> tags,
+      Map<String, String> tags,
+      List<String> heldRequests,
       @JsonInclude(JsonInclude.Include.NON_NULL) LineageDto lineage,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<String> aliases) {
 
@@ -88,6 +90,7 @@ public final class Dtos {
           v.createdAt(),
           v.ingestedAt(),
           v.tags(),
+          v.heldRequests(),
           lineage,
           aliases);
     }
@@ -138,6 +141,9 @@ public final class Dtos {
 
   /** Body of {@code PUT /api/models/{modelId}/aliases/{alias}}. */
   public record PromoteRequest(Integer version, String reason) {}
+
+  /** Optional body of the tag endpoints' PUT; no body, or no value, sets a bare label. */
+  public record TagRequest(String value) {}
 
   /** Optional body of the alias rollback and removal endpoints. */
   public record ReasonRequest(String reason) {}

@@ -1,9 +1,12 @@
 package io.lethe.registry.internals.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import io.lethe.registry.internals.service.ModelService;
 import io.lethe.registry.internals.service.PurgeService;
 import io.lethe.registry.internals.service.VersionService;
 import io.lethe.registry.internals.web.Dtos.PageDto;
+import io.lethe.registry.internals.web.Dtos.TagRequest;
 import io.lethe.registry.internals.web.Dtos.VersionDto;
 import java.util.Map;
 
@@ -12,11 +15,33 @@ public final class ModelController {
   static final int DEFAULT_PAGE_SIZE = 50;
 
   private final VersionService registry;
+  private final ModelService models;
   private final PurgeService purges;
+  private final ObjectMapper json = Json.mapper();
 
-  public ModelController(VersionService versions, PurgeService purges) {
+  public ModelController(VersionService versions, ModelService models, PurgeService purges) {
     this.registry = versions;
+    this.models = models;
     this.purges = purges;
+  }
+
+  void getModel(Context ctx) {
+    ctx.json(models.model(ctx.pathParam("modelId")));
+  }
+
+  void setModelTag(Context ctx) {
+    ctx.json(
+        Map.of(
+            "tags",
+            models.setTag(
+                ctx.pathParam("modelId"), ctx.pathParam("tag"), tagValue(ctx), Params.actor(ctx))));
+  }
+
+  void removeModelTag(Context ctx) {
+    ctx.json(
+        Map.of(
+            "tags",
+            models.removeTag(ctx.pathParam("modelId"), ctx.pathParam("tag"), Params.actor(ctx))));
   }
 
   void listModels(Context ctx) {
@@ -57,10 +82,11 @@ public final class ModelController {
     ctx.json(
         Map.of(
             "tags",
-            registry.addTag(
+            registry.setTag(
                 ctx.pathParam("modelId"),
                 Params.pathInt(ctx, "version"),
                 ctx.pathParam("tag"),
+                tagValue(ctx),
                 Params.actor(ctx))));
   }
 
@@ -73,6 +99,11 @@ public final class ModelController {
                 Params.pathInt(ctx, "version"),
                 ctx.pathParam("tag"),
                 Params.actor(ctx))));
+  }
+
+  private String tagValue(Context ctx) {
+    TagRequest body = Params.body(ctx, json, TagRequest.class);
+    return body == null ? null : body.value();
   }
 
   void purge(Context ctx) {

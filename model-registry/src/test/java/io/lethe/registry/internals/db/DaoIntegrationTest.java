@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +63,7 @@ class DaoIntegrationTest {
         Instant.parse("2026-03-01T00:00:00Z").plusSeconds(86400L * version),
         null,
         "fp-" + version,
-        List.of());
+        Map.of());
   }
 
   @Test
@@ -100,8 +101,8 @@ class DaoIntegrationTest {
     for (int v = 1; v <= 5; v++) {
       versions.insert(row("filt", v, v == 3 ? "FAILED" : "PASSED", List.of("r" + v)));
     }
-    assertTrue(versions.addTag("filt", 4, "prod-ready"));
-    assertFalse(versions.addTag("filt", 4, "prod-ready"));
+    assertTrue(versions.setTag("filt", 4, "prod-ready", null));
+    assertFalse(versions.setTag("filt", 4, "prod-ready", null), "the same value changes nothing");
     assertEquals(
         List.of(3),
         versions.list(new VersionQuery("filt", "FAILED", null, null, null, 0, 10)).stream()
@@ -120,7 +121,11 @@ class DaoIntegrationTest {
     VersionQuery page2 = new VersionQuery("filt", null, null, null, null, 2, 2);
     assertEquals(List.of(3, 4), versions.list(page2).stream().map(VersionRow::version).toList());
     assertEquals(5, versions.count(page2));
-    assertEquals(List.of("prod-ready"), versions.find("filt", 4).orElseThrow().tags());
+    assertEquals(
+        Collections.singletonMap("prod-ready", null),
+        versions.find("filt", 4).orElseThrow().tags());
+    assertTrue(versions.setTag("filt", 4, "prod-ready", "2026-03-04"), "a new value is stored");
+    assertEquals(Map.of("prod-ready", "2026-03-04"), versions.find("filt", 4).orElseThrow().tags());
     assertTrue(versions.removeTag("filt", 4, "prod-ready"));
     assertEquals(List.of(5), versions.children("filt", 4));
   }

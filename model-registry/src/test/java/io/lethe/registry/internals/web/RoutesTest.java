@@ -22,7 +22,7 @@ class RoutesTest {
   /** The route table, with controllers that are never called. */
   static List<Route> routes() {
     return Routes.all(
-        new ModelController(null, null),
+        new ModelController(null, null, null),
         new AliasController(null, null),
         new RequestController(null, null),
         new AuditController(null),
