@@ -16,6 +16,7 @@ public final class Routes {
       AliasController aliases,
       RequestController requests,
       AuditController audit,
+      RegistrationController registrations,
       SystemController system) {
     return List.of(
         get("/", PUBLIC, system::page),
@@ -39,7 +40,9 @@ public final class Routes {
         get("/api/requests/{requestId}/certificate", PUBLIC, requests::certificate),
         post("/api/certificates/verify", PUBLIC, requests::verifyCertificate),
         get("/api/certificates/public-key", PUBLIC, requests::publicKey),
-        get("/api/audit", PUBLIC, audit::list));
+        get("/api/audit", PUBLIC, audit::list),
+        post("/api/registrations", ADMIN, registrations::submit),
+        get("/api/registrations/{registrationId}", PUBLIC, registrations::getRegistration));
   }
 
   private static Route get(String path, Route.Access access, Handler handler) {

@@ -26,6 +26,7 @@ class RoutesTest {
         new AliasController(null, null),
         new RequestController(null, null),
         new AuditController(null),
+        new RegistrationController(null),
         new SystemController(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map::of));
   }
 
