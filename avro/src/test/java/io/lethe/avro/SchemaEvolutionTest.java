@@ -35,7 +35,9 @@ class SchemaEvolutionTest {
   private static final Map<String, Schema> UNRELEASED =
       Map.of(
           "AliasEvent", AliasEvent.getClassSchema(),
-          "ModelRegistration", ModelRegistration.getClassSchema());
+          "ModelRegistration", ModelRegistration.getClassSchema(),
+          "RegistrationRequest", RegistrationRequest.getClassSchema(),
+          "RegistrationOutcome", RegistrationOutcome.getClassSchema());
 
   @ParameterizedTest
   @ValueSource(strings = {"v1"})

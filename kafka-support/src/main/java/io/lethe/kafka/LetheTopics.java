@@ -4,6 +4,8 @@ import io.lethe.avro.AliasEvent;
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.ModelRegistration;
 import io.lethe.avro.ModelVersion;
+import io.lethe.avro.RegistrationOutcome;
+import io.lethe.avro.RegistrationRequest;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.TrainingLineage;
 import io.lethe.avro.UnlearningBatch;
@@ -22,6 +24,8 @@ public final class LetheTopics {
   public final Topic<String, RequestReceipt> requestReceipts;
   public final Topic<String, AliasEvent> aliasEvents;
   public final Topic<String, ModelRegistration> models;
+  public final Topic<String, RegistrationRequest> registrationRequests;
+  public final Topic<String, RegistrationOutcome> registrationOutcomes;
   public final AvroSerdes serdes;
 
   public LetheTopics(TopicNames names, AvroSerdes serdes) {
@@ -42,5 +46,11 @@ public final class LetheTopics {
         new Topic<>(names.aliasEvents(), Serdes.String(), serdes.serde(AliasEvent.class));
     this.models =
         new Topic<>(names.models(), Serdes.String(), serdes.serde(ModelRegistration.class));
+    this.registrationRequests =
+        new Topic<>(
+            names.registrationRequests(), Serdes.String(), serdes.serde(RegistrationRequest.class));
+    this.registrationOutcomes =
+        new Topic<>(
+            names.registrationOutcomes(), Serdes.String(), serdes.serde(RegistrationOutcome.class));
   }
 }

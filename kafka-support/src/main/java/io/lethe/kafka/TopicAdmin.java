@@ -15,8 +15,8 @@ public final class TopicAdmin {
 
   /**
    * Creates every topic of {@code names} that does not exist yet (existing ones are left as they
-   * are); the lineage and models topics are compacted. Returns once the broker's metadata shows
-   * them all.
+   * are); the lineage, models and registration outcomes topics are compacted. Returns once the
+   * broker's metadata shows them all.
    */
   public static void ensureTopics(
       String bootstrapServers, TopicNames names, int partitions, short replication) {
@@ -33,8 +33,10 @@ public final class TopicAdmin {
     List<NewTopic> topics = new ArrayList<>();
     for (String name : names.all()) {
       NewTopic topic = new NewTopic(name, partitions, replication);
-      // Lineage and the catalog keep the latest record per key for ever.
-      if (name.equals(names.trainingLineage()) || name.equals(names.models())) {
+      // Lineage, the catalog and registration outcomes keep the latest record per key for ever.
+      if (name.equals(names.trainingLineage())
+          || name.equals(names.models())
+          || name.equals(names.registrationOutcomes())) {
         topic.configs(
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       }

@@ -16,7 +16,9 @@ public record TopicNames(
     String modelVersions,
     String requestReceipts,
     String aliasEvents,
-    String models) {
+    String models,
+    String registrationRequests,
+    String registrationOutcomes) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -27,7 +29,9 @@ public record TopicNames(
           "lethe.model-versions",
           "lethe.request-receipts",
           "lethe.alias-events",
-          "lethe.models");
+          "lethe.models",
+          "lethe.registration-requests",
+          "lethe.registration-outcomes");
 
   /** The settings {@link #fromConfig} reads: {@code lethe.topic.deletion-requests} and friends. */
   public static final List<String> SETTING_KEYS =
@@ -39,7 +43,9 @@ public record TopicNames(
           "lethe.topic.model-versions",
           "lethe.topic.request-receipts",
           "lethe.topic.alias-events",
-          "lethe.topic.models");
+          "lethe.topic.models",
+          "lethe.topic.registration-requests",
+          "lethe.topic.registration-outcomes");
 
   /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
   public static TopicNames fromConfig(Map<String, ?> config) {
@@ -51,7 +57,9 @@ public record TopicNames(
         get(config, "model-versions", DEFAULTS.modelVersions),
         get(config, "request-receipts", DEFAULTS.requestReceipts),
         get(config, "alias-events", DEFAULTS.aliasEvents),
-        get(config, "models", DEFAULTS.models));
+        get(config, "models", DEFAULTS.models),
+        get(config, "registration-requests", DEFAULTS.registrationRequests),
+        get(config, "registration-outcomes", DEFAULTS.registrationOutcomes));
   }
 
   /** The same topics with {@code prefix} in front of every name. */
@@ -64,7 +72,9 @@ public record TopicNames(
         prefix + modelVersions,
         prefix + requestReceipts,
         prefix + aliasEvents,
-        prefix + models);
+        prefix + models,
+        prefix + registrationRequests,
+        prefix + registrationOutcomes);
   }
 
   public List<String> all() {
@@ -76,7 +86,9 @@ public record TopicNames(
         modelVersions,
         requestReceipts,
         aliasEvents,
-        models);
+        models,
+        registrationRequests,
+        registrationOutcomes);
   }
 
   private static String get(Map<String, ?> config, String key, String fallback) {

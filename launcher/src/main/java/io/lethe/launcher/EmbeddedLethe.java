@@ -75,7 +75,8 @@ public final class EmbeddedLethe implements AutoCloseable {
       WorkerListener listener,
       Consumer<String> progress) {
     LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
-    ProcessorAssembly assembly = new ProcessorAssembly(models);
+    // REST registrations name their files relative to the demo's data directory.
+    ProcessorAssembly assembly = new ProcessorAssembly(models, dir);
     EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
     ModelRegistryApp registry = null;
     LetheProcessor processor = null;
@@ -132,6 +133,11 @@ public final class EmbeddedLethe implements AutoCloseable {
 
   public String registryUrl() {
     return registry.baseUrl();
+  }
+
+  /** The registry's admin bearer token (also in {@code <dir>/registry}, readable by its owner). */
+  public String adminToken() {
+    return registry.adminToken();
   }
 
   /** Where the processor's Prometheus metrics are served. */

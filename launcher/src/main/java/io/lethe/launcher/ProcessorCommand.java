@@ -75,6 +75,15 @@ public final class ProcessorCommand implements Callable<Integer> {
   String catalog;
 
   @Option(
+      names = "--registration-dir",
+      defaultValue = "${env:LETHE_REGISTRATION_DIR:-.}",
+      description =
+          "What relative paths are relative to in a registration made through the registry's"
+              + " REST API (POST /api/registrations) (LETHE_REGISTRATION_DIR). Default: the working"
+              + " directory.")
+  Path registrationDir;
+
+  @Option(
       names = "--partitions",
       defaultValue = "${env:LETHE_PARTITIONS:-3}",
       description =
@@ -137,7 +146,7 @@ public final class ProcessorCommand implements Callable<Integer> {
     }
     TopicAdmin.ensureTopics(
         bootstrapServers, options.kafkaClient(), topics.names, partitions, replication);
-    ProcessorAssembly assembly = new ProcessorAssembly(models);
+    ProcessorAssembly assembly = new ProcessorAssembly(models, registrationDir);
     try (GracefulShutdown shutdown = GracefulShutdown.install();
         ProcessorMetrics metrics = new ProcessorMetrics();
         LetheProcessor processor =

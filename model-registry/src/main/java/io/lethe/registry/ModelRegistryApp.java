@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.lethe.avro.AliasEvent;
 import io.lethe.avro.ModelVersion;
+import io.lethe.avro.RegistrationOutcome;
+import io.lethe.avro.RegistrationRequest;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.registry.internals.artifact.ArtifactRoot;
 import io.lethe.registry.internals.artifact.ArtifactVerifier;
@@ -17,10 +19,13 @@ import io.lethe.registry.internals.db.JdbcDeadLetterDao;
 import io.lethe.registry.internals.db.JdbcKeyringDao;
 import io.lethe.registry.internals.db.JdbcModelTagDao;
 import io.lethe.registry.internals.db.JdbcReceiptDao;
+import io.lethe.registry.internals.db.JdbcRegistrationDao;
 import io.lethe.registry.internals.db.JdbcVersionDao;
 import io.lethe.registry.internals.db.Migrations;
 import io.lethe.registry.internals.health.RegistryHealth;
 import io.lethe.registry.internals.kafka.AliasEventPublisher;
+import io.lethe.registry.internals.kafka.RegistrationOutcomeConsumer;
+import io.lethe.registry.internals.kafka.RegistrationRequestPublisher;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
 import io.lethe.registry.internals.service.AliasEventOutbox;
 import io.lethe.registry.internals.service.AliasEventSink;
@@ -32,6 +37,8 @@ import io.lethe.registry.internals.service.ErasureKeeper;
 import io.lethe.registry.internals.service.IngestService;
 import io.lethe.registry.internals.service.ModelService;
 import io.lethe.registry.internals.service.PurgeService;
+import io.lethe.registry.internals.service.RegistrationService;
+import io.lethe.registry.internals.service.RegistrationSink;
 import io.lethe.registry.internals.service.RegistryMetrics;
 import io.lethe.registry.internals.service.RequestService;
 import io.lethe.registry.internals.service.VersionService;
@@ -41,6 +48,7 @@ import io.lethe.registry.internals.web.DeadLetterController;
 import io.lethe.registry.internals.web.HttpServer;
 import io.lethe.registry.internals.web.Json;
 import io.lethe.registry.internals.web.ModelController;
+import io.lethe.registry.internals.web.RegistrationController;
 import io.lethe.registry.internals.web.RequestController;
 import io.lethe.registry.internals.web.Routes;
 import io.lethe.registry.internals.web.SystemController;
@@ -83,6 +91,7 @@ public final class ModelRegistryApp implements AutoCloseable {
   private final Database db;
   private final PrometheusMeterRegistry meters;
   private final RegistryConsumer consumer;
+  private final RegistrationOutcomeConsumer registrationOutcomes;
   private final CertificateService certificates;
   private final ErasureKeeper keeper;
   private final AliasEventOutbox outbox;
@@ -173,6 +182,27 @@ public final class ModelRegistryApp implements AutoCloseable {
             config.purgeCheckInterval());
     metrics.servingErasedData(keeper::servingErasedData);
 
+    RegistrationSink registrationSink = RegistrationSink.NONE;
+    if (config.bootstrapServers() != null) {
+      RegistrationRequestPublisher publisher =
+          new RegistrationRequestPublisher(
+              producerConfig(config),
+              config.topics().registrationRequests(),
+              config.serdes().serde(RegistrationRequest.class).serializer());
+      this.owned.add(publisher);
+      registrationSink = publisher;
+    }
+    RegistrationService registrations =
+        new RegistrationService(new JdbcRegistrationDao(db), audit, registrationSink, json, clock);
+    this.registrationOutcomes =
+        config.bootstrapServers() == null
+            ? null
+            : new RegistrationOutcomeConsumer(
+                kafkaConfig(config),
+                config.topics().registrationOutcomes(),
+                config.serdes().serde(RegistrationOutcome.class).deserializer(),
+                registrations);
+
     this.adminToken = Secrets.adminToken(config);
     this.consumer =
         config.bootstrapServers() == null
@@ -195,6 +225,7 @@ public final class ModelRegistryApp implements AutoCloseable {
                 new RequestController(requests, certificates),
                 new AuditController(new AuditService(db, audit)),
                 new DeadLetterController(deadLetters),
+                new RegistrationController(registrations),
                 new SystemController(meters, this::health)),
             json,
             adminToken);
@@ -301,6 +332,7 @@ public final class ModelRegistryApp implements AutoCloseable {
             consumer);
     if (consumer != null) {
       consumer.start();
+      registrationOutcomes.start();
     } else {
       log.warn("No Kafka bootstrap servers configured: the registry serves its database only");
     }
@@ -353,6 +385,9 @@ public final class ModelRegistryApp implements AutoCloseable {
     closed = true;
     if (consumer != null) {
       consumer.close();
+    }
+    if (registrationOutcomes != null) {
+      registrationOutcomes.close();
     }
     keeper.close();
     outbox.close();

@@ -6,6 +6,8 @@ import io.lethe.processor.catalog.LiveCatalog;
 import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.planner.UnlearningPlanner;
 import io.lethe.processor.registration.CatalogFollower;
+import io.lethe.processor.registration.ModelFeed;
+import io.lethe.processor.registration.RegistrationRequestFollower;
 import io.lethe.processor.topology.BatchPolicy;
 import io.lethe.processor.topology.ModelDirectory;
 import io.lethe.processor.topology.TopologyEvents;
@@ -29,10 +31,21 @@ public final class ProcessorAssembly {
 
   private final LiveCatalog catalog;
   private final UnlearningPlanner planner;
+  private final Path registrationDir;
 
+  /** Relative paths of REST registrations resolve against the working directory. */
   public ProcessorAssembly(ModelCatalog catalog) {
+    this(catalog, Path.of(""));
+  }
+
+  /**
+   * @param registrationDir what relative paths in a registration made through the registry's REST
+   *     API are relative to
+   */
+  public ProcessorAssembly(ModelCatalog catalog, Path registrationDir) {
     this.catalog = new LiveCatalog(catalog);
     this.planner = new UnlearningPlanner(this.catalog);
+    this.registrationDir = registrationDir.toAbsolutePath().normalize();
   }
 
   /** The models served: those it started with and those registered since. */
@@ -119,12 +132,15 @@ public final class ProcessorAssembly {
         planner,
         listener,
         (s, artifacts) ->
-            new CatalogFollower(
-                s.bootstrapServers(),
-                s.kafkaClient(),
-                topics,
-                catalog,
-                artifacts,
-                s.workerId() + "-registrations"));
+            ModelFeed.both(
+                new CatalogFollower(
+                    s.bootstrapServers(),
+                    s.kafkaClient(),
+                    topics,
+                    catalog,
+                    artifacts,
+                    s.workerId() + "-registrations"),
+                new RegistrationRequestFollower(
+                    s.bootstrapServers(), s.kafkaClient(), topics, registrationDir, s.workerId())));
   }
 }

@@ -80,6 +80,41 @@ public record RegistrationText(String modelId, String catalog, String fingerprin
     }
   }
 
+  /**
+   * {@code yaml} with every relative file path of its entries resolved against {@code baseDir}, so
+   * that it means the same wherever it is written down: a registration that arrived as text (the
+   * registry's REST API) names its files relative to the processor's registration directory. A text
+   * that is not a catalog is returned as it is, for the catalog reader to name its problem.
+   */
+  public static String withPathsUnder(String yaml, Path baseDir) {
+    JsonNode root;
+    try {
+      root = new YAMLMapper().readTree(yaml);
+    } catch (IOException e) {
+      return yaml;
+    }
+    if (root == null || !root.path("models").isArray()) {
+      return yaml;
+    }
+    for (JsonNode entry : root.path("models")) {
+      for (String section : List.of("dataset", "model")) {
+        if (entry.get(section) instanceof ObjectNode s) {
+          for (String key : FILE_KEYS) {
+            JsonNode value = s.get(key);
+            if (value != null && value.isTextual() && !value.asText().startsWith("classpath:")) {
+              s.put(key, baseDir.resolve(value.asText()).toAbsolutePath().normalize().toString());
+            }
+          }
+        }
+      }
+    }
+    try {
+      return new YAMLMapper().writeValueAsString(root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a catalog back as YAML", e);
+    }
+  }
+
   private static Path resolve(Path baseDir, String path) {
     if (path.startsWith("classpath:")) {
       throw new IllegalArgumentException(

@@ -18,6 +18,32 @@ public interface ModelFeed extends AutoCloseable {
         public void close() {}
       };
 
+  /** Both feeds: caught up and started in this order, closed in the reverse one. */
+  static ModelFeed both(ModelFeed first, ModelFeed second) {
+    return new ModelFeed() {
+      @Override
+      public void catchUp(Consumer<String> progress) {
+        first.catchUp(progress);
+        second.catchUp(progress);
+      }
+
+      @Override
+      public void start(Consumer<String> progress) {
+        first.start(progress);
+        second.start(progress);
+      }
+
+      @Override
+      public void close() {
+        try {
+          second.close();
+        } finally {
+          first.close();
+        }
+      }
+    };
+  }
+
   /** Applies everything up to now; returns before the topology and the worker start. */
   void catchUp(Consumer<String> progress);
 

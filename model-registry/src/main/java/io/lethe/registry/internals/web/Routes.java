@@ -17,6 +17,7 @@ public final class Routes {
       RequestController requests,
       AuditController audit,
       DeadLetterController deadLetters,
+      RegistrationController registrations,
       SystemController system) {
     return List.of(
         get("/", PUBLIC, system::page),
@@ -44,7 +45,9 @@ public final class Routes {
         post("/api/certificates/verify", PUBLIC, requests::verifyCertificate),
         get("/api/certificates/public-key", PUBLIC, requests::publicKey),
         get("/api/audit", PUBLIC, audit::list),
-        get("/api/dead-letters", PUBLIC, deadLetters::list));
+        get("/api/dead-letters", PUBLIC, deadLetters::list),
+        post("/api/registrations", ADMIN, registrations::submit),
+        get("/api/registrations/{registrationId}", PUBLIC, registrations::getRegistration));
   }
 
   private static Route get(String path, Route.Access access, Handler handler) {

@@ -27,6 +27,7 @@ class RoutesTest {
         new RequestController(null, null),
         new AuditController(null),
         new DeadLetterController(null),
+        new RegistrationController(null),
         new SystemController(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map::of));
   }
 

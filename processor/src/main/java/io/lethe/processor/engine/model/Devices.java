@@ -14,17 +14,26 @@ public final class Devices {
   private Devices() {}
 
   /**
-   * Sets {@code ai.djl.offline=true}, and PyTorch's intra-op and inter-op thread counts to 1 on
-   * CPU, unless those properties are already set. One thread per op is what these small models
-   * need, and it avoids the OpenMP spin-wait slow-down (tens of times) when the machine's cores are
-   * shared with other busy processes. Must run before the engine starts; every engine entry point
-   * here calls it.
+   * Sets {@code ai.djl.offline=true}, PyTorch's intra-op and inter-op thread counts to 1 on CPU,
+   * and turns the TorchScript graph optimizer off, unless those properties are already set. One
+   * thread per op is what these small models need, and it avoids the OpenMP spin-wait slow-down
+   * (tens of times) when the machine's cores are shared with other busy processes. Must run before
+   * the engine starts; every engine entry point here calls it.
    */
   public static void ensureOffline() {
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("ai.djl.pytorch.num_threads", "1");
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    // Without the JIT's graph optimizer: after a backward pass its profiled plan makes the next
+    // forward of a TorchScript module with buffers (normalization statistics, docs/pytorch.md)
+    // fail with "Inference tensors cannot be saved for backward" (FAMR and SLUG on the patient
+    // MLP, ImportedModuleWithBuffersTest). These modules are small and their parameters change at
+    // every step: the optimizer has little to gain here.
+    setIfAbsent(GRAPH_OPTIMIZER, "false");
   }
+
+  /** DJL's switch of the TorchScript graph optimizer, read at every forward of a module. */
+  static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 
   private static void setIfAbsent(String key, String value) {
     if (System.getProperty(key) == null) {
