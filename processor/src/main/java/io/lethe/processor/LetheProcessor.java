@@ -1,6 +1,7 @@
 package io.lethe.processor;
 
 import io.lethe.kafka.InputSchemaRegistration;
+import io.lethe.kafka.KafkaReachability;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.processor.registration.ModelFeed;
 import io.lethe.processor.topology.DeletionStreamsApp;
@@ -260,7 +261,7 @@ public final class LetheProcessor implements AutoCloseable {
     }
     var state = streams.kafkaStreams().state();
     return Health.all(
-        probe.health(),
+        probe.problem().map(Health::down).orElse(Health.UP),
         state.isRunningOrRebalancing()
             ? Health.UP
             : Health.down("the deletion topology is " + state),

@@ -1,5 +1,6 @@
 package io.lethe.registry.internals.health;
 
+import io.lethe.kafka.KafkaReachability;
 import io.lethe.registry.internals.kafka.RegistryConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import javax.sql.DataSource;
  */
 public final class RegistryHealth implements AutoCloseable {
   private final DatabaseProbe database;
-  private final KafkaProbe kafka;
+  private final KafkaReachability kafka;
   private final RegistryConsumer consumer;
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(
@@ -41,12 +42,11 @@ public final class RegistryHealth implements AutoCloseable {
       RegistryConsumer consumer) {
     this.database = new DatabaseProbe(dataSource, databaseAddress);
     this.kafka =
-        bootstrapServers == null ? null : new KafkaProbe(bootstrapServers, kafkaClientConfig);
+        bootstrapServers == null
+            ? null
+            : new KafkaReachability(bootstrapServers, kafkaClientConfig);
     this.consumer = consumer;
     database.schedule(timer);
-    if (kafka != null) {
-      kafka.schedule(timer);
-    }
   }
 
   /**
@@ -57,7 +57,7 @@ public final class RegistryHealth implements AutoCloseable {
   public Map<String, Object> report() {
     List<String> reasons = new ArrayList<>();
     Check db = database.check();
-    Check k = kafka == null ? null : kafka.check();
+    Check k = kafka == null ? null : kafka.problem().map(Check::down).orElse(Check.UP);
     Optional<String> consumerProblem = consumer == null ? Optional.empty() : consumer.problem();
     if (!db.up()) {
       reasons.add(db.reason());

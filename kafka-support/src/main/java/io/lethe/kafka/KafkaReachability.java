@@ -1,8 +1,9 @@
-package io.lethe.processor;
+package io.lethe.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +12,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
- * Asks the cluster for its nodes every few seconds on a thread of its own, so {@code /health} can
- * say promptly that Kafka is out of reach: the clients themselves retry quietly (a stream thread
- * stays RUNNING and a consumer's poll returns empty while the broker is away).
+ * Asks the cluster for its nodes every few seconds on a thread of its own, so a service's {@code
+ * /health} (the processor's and the registry's) can say promptly that Kafka is out of reach: the
+ * clients themselves retry quietly (a stream thread stays RUNNING and a consumer's poll returns
+ * empty while the broker is away).
  */
-final class KafkaReachability implements AutoCloseable {
+public final class KafkaReachability implements AutoCloseable {
   static final Duration EVERY = Duration.ofSeconds(5);
 
   /** Down once no answer came for this long (the health check answers within 30 s). */
@@ -35,7 +37,8 @@ final class KafkaReachability implements AutoCloseable {
   private volatile long lastAnswerNanos = System.nanoTime();
   private volatile String lastError = "no answer yet";
 
-  KafkaReachability(String bootstrapServers, Map<String, Object> clientConfig) {
+  /** Starts probing {@code bootstrapServers} with the service's Kafka client settings. */
+  public KafkaReachability(String bootstrapServers, Map<String, Object> clientConfig) {
     this(bootstrapServers, clientConfig, EVERY, STALE);
   }
 
@@ -67,10 +70,11 @@ final class KafkaReachability implements AutoCloseable {
     }
   }
 
-  Health health() {
+  /** Why Kafka counts as out of reach (no answer for 20 s), naming the address; empty while up. */
+  public Optional<String> problem() {
     long silent = System.nanoTime() - lastAnswerNanos;
     if (silent > stale.toNanos()) {
-      return Health.down(
+      return Optional.of(
           "cannot reach Kafka at "
               + bootstrapServers
               + " for "
@@ -79,7 +83,7 @@ final class KafkaReachability implements AutoCloseable {
               + lastError
               + ")");
     }
-    return Health.UP;
+    return Optional.empty();
   }
 
   @Override
