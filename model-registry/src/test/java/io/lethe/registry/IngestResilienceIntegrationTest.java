@@ -202,6 +202,10 @@ class IngestResilienceIntegrationTest {
       assertTrue(
           down.get("reason").asText().contains("database at localhost:" + pgPort + "/postgres"),
           down.toString());
+      // The API says the database is away (503, retry), not an internal error (500).
+      var models = fx.http.get("/api/models");
+      assertEquals(503, models.status(), models.body());
+      assertTrue(models.body().contains("database is unavailable"), models.body());
       for (int i = 0; i < 3; i++) {
         fx.publish(receipt("r-while-down-" + i, "fine", Instant.now()));
       }
@@ -209,6 +213,7 @@ class IngestResilienceIntegrationTest {
       postgres = startPostgres();
     }
     await("health UP again", Duration.ofSeconds(30), () -> fx.http.get("/health").status() == 200);
+    assertEquals(200, fx.http.get("/api/models").status(), "the API answers again");
     await(
         "every receipt published while the database was away",
         Duration.ofSeconds(60),

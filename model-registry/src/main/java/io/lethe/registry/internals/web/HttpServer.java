@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.lethe.registry.internals.service.DatabaseOutage;
 import io.lethe.registry.internals.service.RegistryException;
 import io.lethe.registry.internals.web.Dtos.ErrorDto;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +51,18 @@ public final class HttpServer {
                 router.exception(
                     Exception.class,
                     (e, ctx) -> {
-                      String id = UUID.randomUUID().toString();
-                      log.error("Internal error {} on {} {}", id, ctx.method(), ctx.path(), e);
-                      refuse(ctx, 500, "internal error (reference " + id + ")");
+                      if (DatabaseOutage.causes(e)) {
+                        // The database is away (its outage shows in /health too): a short line,
+                        // not a stack trace per request, and a status that tells clients to retry.
+                        log.warn("{} {}: the database is unavailable", ctx.method(), ctx.path());
+                        ctx.header("Retry-After", "5");
+                        refuse(
+                            ctx, 503, "the registry's database is unavailable; try again shortly");
+                      } else {
+                        String id = UUID.randomUUID().toString();
+                        log.error("Internal error {} on {} {}", id, ctx.method(), ctx.path(), e);
+                        refuse(ctx, 500, "internal error (reference " + id + ")");
+                      }
                     });
                 router.error(404, ctx -> fillIfEmpty(ctx, "no such resource"));
                 router.error(405, ctx -> fillIfEmpty(ctx, "method not allowed"));
