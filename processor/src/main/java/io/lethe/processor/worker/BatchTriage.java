@@ -12,15 +12,17 @@ import java.util.TreeSet;
  * Sorts a batch's requests before anything is unlearned, so that one request never decides the fate
  * of the others: a request with something left to erase takes part in the version; one with nothing
  * left (data the model never trained on, or already forgotten by an earlier version) is answered
- * NOT_PRESENT; a CLASS request that would leave the model fewer than {@link #MIN_CLASSES} classes
- * is refused alone (FAILED with its reason), the rest of the batch goes on.
+ * NOT_PRESENT; a CLASS request that would leave the model fewer than {@link #MIN_CLASSES} class (no
+ * training data at all: nothing to train, verify or classify) is refused alone (FAILED with its
+ * reason), the rest of the batch goes on. A binary model may still forget one of its two classes
+ * (the catalog's models do, verified: CatalogModelsIntegrationTest).
  *
  * @param present the requests the version applies, in batch order
  * @param refused the refused requests' ids and why
  */
 record BatchTriage(List<BatchedRequest> present, Map<String, String> refused) {
-  /** A classifier needs two classes to classify anything. */
-  static final int MIN_CLASSES = 2;
+  /** Classes a version must keep: with none, there is no training data left to learn from. */
+  static final int MIN_CLASSES = 1;
 
   BatchTriage {
     present = List.copyOf(present);
@@ -65,9 +67,8 @@ record BatchTriage(List<BatchedRequest> present, Map<String, String> refused) {
                 + (remaining.size() - newClasses.size())
                 + " of its "
                 + trainedClasses.size()
-                + " classes; a classifier needs at least "
-                + MIN_CLASSES
-                + " (nothing of the request was erased)");
+                + " classes, no training data to learn from (nothing of the request was"
+                + " erased)");
         continue;
       }
       if (newClasses.isEmpty() && !newSamples) {

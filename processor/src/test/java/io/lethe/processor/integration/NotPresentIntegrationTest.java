@@ -111,7 +111,7 @@ class NotPresentIntegrationTest {
   /**
    * A CLASS request for a class an earlier version forgot has nothing left to erase: NOT_PRESENT,
    * while the batch's other request is applied (on main it was APPLIED in a version that changed
-   * nothing for it). A CLASS request that would leave the model one class is refused alone (FAILED
+   * nothing for it). A CLASS request that would leave the model no class is refused alone (FAILED
    * with its reason); its batch's samples request is applied all the same (on main the batch ran as
    * a whole).
    */
@@ -135,12 +135,12 @@ class NotPresentIntegrationTest {
       harness.send(producer, PipelineHarness.samples("c-s2", 31, 32, 33, 34, 35));
       producer.flush();
       reader.readUntil(all -> done(all, "c-again-7", "c-s2"), Duration.ofMinutes(3));
-      // 7 is gone; forgetting 0..6 and 8 would leave class 9 alone.
-      harness.send(producer, PipelineHarness.classes("c-all-but-9", 0, 1, 2, 3, 4, 5, 6, 8));
+      // 7 is gone; forgetting the nine others would leave no class (no training data).
+      harness.send(producer, PipelineHarness.classes("c-all-left", 0, 1, 2, 3, 4, 5, 6, 8, 9));
       harness.send(producer, PipelineHarness.samples("c-s3", 41, 42, 43, 44, 45));
       producer.flush();
       receipts =
-          byId(reader.readUntil(all -> done(all, "c-all-but-9", "c-s3"), Duration.ofMinutes(3)));
+          byId(reader.readUntil(all -> done(all, "c-all-left", "c-s3"), Duration.ofMinutes(3)));
       try (var versionReader =
           new TopicReader<>(kafka.bootstrapServers(), harness.topics.modelVersions)) {
         versions =
@@ -155,7 +155,7 @@ class NotPresentIntegrationTest {
         only(receipts, "c-again-7", ReceiptStatus.BATCHED).getBatchId(),
         only(receipts, "c-s2", ReceiptStatus.BATCHED).getBatchId());
     assertEquals(
-        only(receipts, "c-all-but-9", ReceiptStatus.BATCHED).getBatchId(),
+        only(receipts, "c-all-left", ReceiptStatus.BATCHED).getBatchId(),
         only(receipts, "c-s3", ReceiptStatus.BATCHED).getBatchId());
     assertEquals(2, only(receipts, "c-first-7", ReceiptStatus.APPLIED).getModelVersion());
 
@@ -163,8 +163,8 @@ class NotPresentIntegrationTest {
     assertEquals(null, again.getModelVersion());
     assertEquals(3, only(receipts, "c-s2", ReceiptStatus.APPLIED).getModelVersion());
 
-    RequestReceipt refused = only(receipts, "c-all-but-9", ReceiptStatus.FAILED);
-    assertTrue(refused.getReason().contains("at least 2"), refused.getReason());
+    RequestReceipt refused = only(receipts, "c-all-left", ReceiptStatus.FAILED);
+    assertTrue(refused.getReason().contains("no training data"), refused.getReason());
     assertEquals(4, only(receipts, "c-s3", ReceiptStatus.APPLIED).getModelVersion());
 
     assertEquals(List.of(1, 2, 3, 4), versions.stream().map(ModelVersion::getVersion).toList());
