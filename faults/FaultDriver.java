@@ -63,6 +63,12 @@ public final class FaultDriver {
   static final String MODEL = "mnist-mlp";
   static final Set<ReceiptStatus> TERMINAL =
       Set.of(ReceiptStatus.APPLIED, ReceiptStatus.FAILED, ReceiptStatus.NOT_PRESENT);
+  /** The classes CLASS requests name: a few of MNIST's ten, so the model always keeps eight. */
+  static final List<Integer> CLASS_LABELS = List.of(3, 7);
+  /** The built-in catalog's data subjects, subject-0000 ... subject-0999. */
+  static final int SUBJECTS = 1000;
+  /** The dead-letter header with the rejection's kind (DeletionTopology.HEADER_KIND). */
+  static final String HEADER_KIND = io.lethe.processor.topology.DeletionTopology.HEADER_KIND;
 
   public static void main(String[] a) throws Exception {
     switch (a[0]) {
@@ -92,7 +98,13 @@ public final class FaultDriver {
 
   // ---------------------------------------------------------------- requests
 
-  static DeletionRequest valid(String id, Random r) {
+  /**
+   * A valid request. SUBJECT requests name subject {@code index % SUBJECTS}: distinct within the
+   * first thousand records of a run, so a subject is named twice only in a long run (the second
+   * request then finds the subject erased, its lineage retired: REJECTED UNKNOWN_SUBJECT, which the
+   * checker accepts only for a subject erased earlier in the run).
+   */
+  static DeletionRequest valid(String id, Random r, int index) {
     int pick = r.nextInt(10);
     var b = DeletionRequest.newBuilder().setRequestId(id).setRequestedAt(Instant.now()).setSource("fault-suite");
     if (pick < 6) {
@@ -101,13 +113,32 @@ public final class FaultDriver {
       for (int i = 0; i < n; i++) ids.add((long) r.nextInt(10_000));
       b.setScope(DeletionScope.SAMPLES).setModelIds(List.of(MODEL)).setSampleIds(ids).setReason(DeletionReason.POISONED_DATA);
     } else if (pick < 9) {
-      b.setScope(DeletionScope.SUBJECT).setSubjectId(String.format("subject-%04d", r.nextInt(1000))).setReason(DeletionReason.GDPR_ERASURE).setRegulation("GDPR Art. 17");
+      b.setScope(DeletionScope.SUBJECT).setSubjectId(subject(index)).setReason(DeletionReason.GDPR_ERASURE).setRegulation("GDPR Art. 17");
     } else {
-      // One class only: forgetting all ten classes leaves no training data, and every batch after
-      // that fails (a workload that says nothing about faults).
-      b.setScope(DeletionScope.CLASS).setModelIds(List.of(MODEL)).setClassLabels(List.of(7)).setReason(DeletionReason.COPYRIGHT);
+      // A small fixed set of classes, as a real take-down list would be; random labels forget
+      // every class within a few hundred requests (a workload that says nothing about faults).
+      int label = CLASS_LABELS.get(r.nextInt(CLASS_LABELS.size()));
+      b.setScope(DeletionScope.CLASS).setModelIds(List.of(MODEL)).setClassLabels(List.of(label)).setReason(DeletionReason.COPYRIGHT);
     }
     return b.build();
+  }
+
+  static String subject(int index) {
+    return String.format("subject-%04d", index % SUBJECTS);
+  }
+
+  /** A probe: SAMPLES, so it never takes a subject from the chunks' requests. */
+  static DeletionRequest probeRequest(String id) {
+    Random r = new Random(id.hashCode());
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) ids.add((long) r.nextInt(10_000));
+    return DeletionRequest.newBuilder().setRequestId(id).setRequestedAt(Instant.now()).setSource("fault-suite")
+        .setScope(DeletionScope.SAMPLES).setModelIds(List.of(MODEL)).setSampleIds(ids).setReason(DeletionReason.POISONED_DATA).build();
+  }
+
+  /** The manifest line of a record: "id kind", and the subject for a SUBJECT request. */
+  static String line(String id, String kind, DeletionRequest req) {
+    return id + " " + kind + (req != null && req.getScope() == DeletionScope.SUBJECT ? " " + req.getSubjectId() : "");
   }
 
   /** Confluent framing of a valid record, with its body replaced by one whose modelIds count is 2e9. */
@@ -131,22 +162,28 @@ public final class FaultDriver {
     Random r = new Random(seed);
     List<String> lines = new ArrayList<>();
     List<DeletionRequest> sent = new ArrayList<>();
-    try (var p = producer(bootstrap)) {
+    // A record the producer gave up on never reached Lethe: it is "unsent" in the manifest, and
+    // counted, rather than reported lost by the checker.
+    Set<Integer> undelivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    long flushMillis;
+    var p = producer(bootstrap);
+    try {
       for (int i = first; i < first + count; i++) {
         int kind = r.nextInt(100);
         String id;
         byte[] value;
         String k;
+        DeletionRequest req = null;
         if (kind < 70 || sent.isEmpty()) {
           id = "fs-" + i;
-          DeletionRequest req = valid(id, r);
+          req = valid(id, r, i);
           sent.add(req);
           value = ser.serialize(topic, req);
           k = "valid";
         } else if (kind < 80) {
-          DeletionRequest again = sent.get(r.nextInt(sent.size()));
-          id = again.getRequestId().toString();
-          value = ser.serialize(topic, again);
+          req = sent.get(r.nextInt(sent.size()));
+          id = req.getRequestId().toString();
+          value = ser.serialize(topic, req);
           k = "duplicate";
         } else if (kind < 87) {
           id = "bad-malformed-" + i;
@@ -154,7 +191,7 @@ public final class FaultDriver {
           k = "malformed";
         } else if (kind < 94) {
           id = "bad-poison-" + i;
-          value = poison(ser.serialize(topic, valid(id, r)), id);
+          value = poison(ser.serialize(topic, valid(id, r, i)), id);
           k = "poison";
         } else {
           id = "bad-unknown-model-" + i;
@@ -162,14 +199,22 @@ public final class FaultDriver {
               .setModelIds(List.of("no-such-model")).setSampleIds(List.of(1L)).setRequestedAt(Instant.now()).build());
           k = "invalid";
         }
-        p.send(new ProducerRecord<>(topic, id, value));
-        lines.add(id + " " + k);
+        int at = lines.size();
+        p.send(new ProducerRecord<>(topic, id, value), (meta, e) -> {
+          if (e != null) undelivered.add(at);
+        });
+        lines.add(line(id, k, req));
       }
+      long t0 = System.nanoTime();
       p.flush();
+      flushMillis = (System.nanoTime() - t0) / 1_000_000;
+    } finally {
+      p.close(Duration.ofSeconds(10)); // not Long.MAX_VALUE: a chunk must not hang on its producer
     }
+    for (int at : undelivered) lines.set(at, lines.get(at).split(" ")[0] + " unsent");
     Files.write(manifest, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     Map<String, Long> kinds = lines.stream().collect(Collectors.groupingBy(l -> l.split(" ")[1], TreeMap::new, Collectors.counting()));
-    System.out.println("sent " + count + " records " + kinds);
+    System.out.println("sent " + count + " records " + kinds + " (flush " + flushMillis + " ms)");
   }
 
   // ---------------------------------------------------------------- reading the topics
@@ -178,7 +223,12 @@ public final class FaultDriver {
       List<RequestReceipt> receipts,
       List<ModelVersion> versions,
       Map<String, Integer> batchPartition,
-      Set<String> deadLetterKeys) {}
+      Set<String> deadLetterKeys,
+      Map<String, String> deadLetterKinds) {
+    Snapshot(List<RequestReceipt> receipts, List<ModelVersion> versions, Map<String, Integer> batchPartition, Set<String> deadLetterKeys) {
+      this(receipts, versions, batchPartition, deadLetterKeys, Map.of());
+    }
+  }
 
   static <V> List<ConsumerRecord<String, V>> readAll(String bootstrap, String topic, org.apache.kafka.common.serialization.Deserializer<V> d) {
     Properties p = new Properties();
@@ -212,10 +262,15 @@ public final class FaultDriver {
       if (rec.value() != null) batches.put(rec.value().getBatchId().toString(), rec.partition());
     }
     Set<String> dlq = new TreeSet<>();
+    Map<String, String> kinds = new HashMap<>();
     for (var rec : readAll(bootstrap, t.names.deadLetter(), new ByteArrayDeserializer())) {
-      if (rec.key() != null) dlq.add(rec.key());
+      if (rec.key() != null) {
+        dlq.add(rec.key());
+        var h = rec.headers().lastHeader(HEADER_KIND);
+        if (h != null) kinds.put(rec.key(), new String(h.value(), StandardCharsets.UTF_8));
+      }
     }
-    return new Snapshot(receipts, versions, batches, dlq);
+    return new Snapshot(receipts, versions, batches, dlq, kinds);
   }
 
   /** The partition of lethe.unlearning-batches that the latest batch went to (one model: always the same). */
@@ -248,7 +303,7 @@ public final class FaultDriver {
     long start = System.nanoTime();
     try (var p = producer(bootstrap)) {
       p.send(new ProducerRecord<>(t.names.deletionRequests(), id,
-          t.deletionRequests.valueSerde().serializer().serialize(t.names.deletionRequests(), valid(id, new Random(id.hashCode()))))).get();
+          t.deletionRequests.valueSerde().serializer().serialize(t.names.deletionRequests(), probeRequest(id)))).get();
     }
     Files.write(manifest, List.of(id + " valid"), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     long deadline = start + Duration.ofSeconds(timeoutS).toNanos();
@@ -284,7 +339,37 @@ public final class FaultDriver {
   // ---------------------------------------------------------------- the invariants
 
   /** The violations of the topic invariants, and (in stats) the figures. Pure: the control runs it on doctored sets. */
-  static List<String> violations(Map<String, String> manifest, Snapshot s, Map<String, Object> stats) {
+  /**
+   * What was sent: each id's kind (an id sent valid, then again as a duplicate, stays "valid"), the
+   * subject of each SUBJECT request, and the ids sent more than once.
+   */
+  record Manifest(Map<String, String> kinds, Map<String, String> subjects, Set<String> resent) {
+    boolean valid(String id) {
+      String k = kinds.get(id);
+      return "valid".equals(k) || "duplicate".equals(k);
+    }
+  }
+
+  /**
+   * Why a valid request's REJECTED receipt is not the accepted end of a subject named twice in the
+   * run (null when it is): its dead letter must say UNKNOWN_SUBJECT and another valid request of
+   * the run must have erased that subject (APPLIED), which retired its lineage.
+   */
+  static String rejectedWhy(String id, Manifest m, Snapshot s, Map<String, List<RequestReceipt>> byId) {
+    String kind = s.deadLetterKinds().get(id);
+    if (!"UNKNOWN_SUBJECT".equals(kind)) return "its rejection kind is " + kind + ", not UNKNOWN_SUBJECT";
+    String subject = m.subjects().get(id);
+    if (subject == null) return "it is not a SUBJECT request";
+    for (var e : m.subjects().entrySet()) {
+      if (!e.getKey().equals(id) && e.getValue().equals(subject)
+          && byId.getOrDefault(e.getKey(), List.of()).stream().anyMatch(r -> r.getStatus() == ReceiptStatus.APPLIED)) {
+        return null;
+      }
+    }
+    return "no other request of the run erased " + subject;
+  }
+
+  static List<String> violations(Manifest manifest, Snapshot s, Map<String, Object> stats) {
     List<String> v = new ArrayList<>();
     Map<String, List<RequestReceipt>> byId = new HashMap<>();
     for (var r : s.receipts) byId.computeIfAbsent(r.getRequestId().toString(), k -> new ArrayList<>()).add(r);
@@ -314,20 +399,30 @@ public final class FaultDriver {
       }
     }
     // Valid requests: exactly one terminal receipt, APPLIED names a version that lists it.
-    int applied = 0, failed = 0, notPresent = 0, lost = 0, dupSeen = 0;
+    int applied = 0, failed = 0, notPresent = 0, lost = 0, dupSeen = 0, rejectedErased = 0;
     List<String> lostIds = new ArrayList<>();
-    for (var e : manifest.entrySet()) {
+    for (var e : manifest.kinds().entrySet()) {
       String id = e.getKey();
       List<RequestReceipt> rs = byId.getOrDefault(id, List.of());
-      if (e.getValue().equals("valid") || e.getValue().equals("duplicate")) {
+      if (manifest.valid(id)) {
         List<RequestReceipt> term = rs.stream().filter(r -> TERMINAL.contains(r.getStatus())).toList();
         Map<String, List<RequestReceipt>> perModelTerm = term.stream().collect(Collectors.groupingBy(r -> String.valueOf(r.getModelId())));
+        if (term.isEmpty() && rs.stream().anyMatch(r -> r.getStatus() == ReceiptStatus.REJECTED)) {
+          String why = rejectedWhy(id, manifest, s, byId);
+          if (why == null) rejectedErased++;
+          else v.add("valid request " + id + " REJECTED: " + why);
+          continue;
+        }
         if (term.isEmpty()) {
           lost++;
           lostIds.add(id + rs.stream().map(r -> String.valueOf(r.getStatus())).toList());
         }
         for (var pm : perModelTerm.entrySet()) {
-          if (pm.getValue().size() > 1) v.add("request " + id + " has " + pm.getValue().size() + " terminal receipts for model " + pm.getKey() + ": " + pm.getValue().stream().map(r -> r.getStatus() + "@v" + r.getModelVersion()).toList());
+          // Sent again after FAILED, a request is a new attempt: FAILED ends, then one more end.
+          List<RequestReceipt> ends = pm.getValue(); // one partition per id: in the order written
+          boolean retried = manifest.resent().contains(id)
+              && ends.subList(0, ends.size() - 1).stream().allMatch(r -> r.getStatus() == ReceiptStatus.FAILED);
+          if (ends.size() > 1 && !retried) v.add("request " + id + " has " + ends.size() + " terminal receipts for model " + pm.getKey() + ": " + ends.stream().map(r -> r.getStatus() + "@v" + r.getModelVersion()).toList());
         }
         for (var r : term) {
           switch (r.getStatus()) {
@@ -343,14 +438,16 @@ public final class FaultDriver {
           }
         }
         if (rs.stream().anyMatch(r -> r.getStatus() == ReceiptStatus.DUPLICATE)) dupSeen++;
-      } else {
+      } else if (!e.getValue().equals("unsent")) {
         if (!s.deadLetterKeys.contains(id) && rs.stream().noneMatch(r -> r.getStatus() == ReceiptStatus.REJECTED)) v.add("bad record " + id + " (" + e.getValue() + ") neither in the dead-letter topic nor REJECTED");
         if (rs.stream().anyMatch(r -> TERMINAL.contains(r.getStatus()) || r.getStatus() == ReceiptStatus.BATCHED)) v.add("bad record " + id + " (" + e.getValue() + ") got " + rs.stream().map(r -> String.valueOf(r.getStatus())).toList());
       }
     }
     if (lost > 0) v.add(lost + " valid requests without a terminal receipt (lost), e.g. " + lostIds.subList(0, Math.min(10, lostIds.size())));
-    stats.put("validIds", manifest.values().stream().filter(k -> k.equals("valid") || k.equals("duplicate")).count());
-    stats.put("badRecords", manifest.values().stream().filter(k -> !(k.equals("valid") || k.equals("duplicate"))).count());
+    stats.put("validIds", manifest.kinds().keySet().stream().filter(manifest::valid).count());
+    stats.put("badRecords", manifest.kinds().entrySet().stream().filter(k -> !manifest.valid(k.getKey()) && !k.getValue().equals("unsent")).count());
+    stats.put("unsent", manifest.kinds().values().stream().filter(k -> k.equals("unsent")).count());
+    stats.put("rejectedSubjectErasedEarlier", rejectedErased);
     stats.put("applied", applied);
     stats.put("failed", failed);
     stats.put("notPresent", notPresent);
@@ -361,19 +458,23 @@ public final class FaultDriver {
     return v;
   }
 
-  static Map<String, String> manifest(Path file) throws Exception {
+  static Manifest manifest(Path file) throws Exception {
     // The last kind wins for an id: an id that was sent valid, then duplicated, stays "valid"-like.
     Map<String, String> m = new LinkedHashMap<>();
+    Map<String, String> subjects = new HashMap<>();
+    Set<String> resent = new TreeSet<>();
     for (String line : Files.readAllLines(file)) {
       if (line.isBlank()) continue;
       String[] f = line.split(" ");
+      if (m.containsKey(f[0])) resent.add(f[0]);
       m.merge(f[0], f[1], (a, b) -> a.equals("valid") ? a : b);
+      if (f.length > 2) subjects.put(f[0], f[2]);
     }
-    return m;
+    return new Manifest(m, subjects, resent);
   }
 
   static int check(String bootstrap, String sr, String registry, Path manifestFile, int timeoutS) throws Exception {
-    Map<String, String> manifest = manifest(manifestFile);
+    Manifest manifest = manifest(manifestFile);
     long deadline = System.nanoTime() + Duration.ofSeconds(timeoutS).toNanos();
     long start = System.nanoTime();
     Snapshot s;
@@ -414,7 +515,7 @@ public final class FaultDriver {
   static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
   static final Pattern LATEST = Pattern.compile("\"latestStatus\":\"([A-Z_]+)\"");
 
-  static List<String> registryViolations(HttpClient http, String registry, Map<String, String> manifest, Snapshot s) {
+  static List<String> registryViolations(HttpClient http, String registry, Manifest manifest, Snapshot s) {
     List<String> v = new ArrayList<>();
     Map<String, Set<Integer>> topicVersions = new TreeMap<>();
     for (var mv : s.versions) topicVersions.computeIfAbsent(mv.getModelId().toString(), k -> new TreeSet<>()).add(mv.getVersion());
@@ -438,8 +539,8 @@ public final class FaultDriver {
     }
     Map<String, ReceiptStatus> terminal = new HashMap<>();
     for (var r : s.receipts) if (TERMINAL.contains(r.getStatus())) terminal.put(r.getRequestId().toString(), r.getStatus());
-    for (var e : manifest.entrySet()) {
-      if (!(e.getValue().equals("valid") || e.getValue().equals("duplicate"))) continue;
+    for (var e : manifest.kinds().entrySet()) {
+      if (!manifest.valid(e.getKey())) continue;
       ReceiptStatus want = terminal.get(e.getKey());
       if (want == null) continue;
       String body = get(http, registry + "/api/requests/" + e.getKey());
@@ -463,38 +564,49 @@ public final class FaultDriver {
         .setMetrics(io.lethe.avro.VerificationMetrics.newBuilder().build()).build();
   }
 
+  record Case(String name, Manifest manifest, List<RequestReceipt> receipts, List<ModelVersion> versions, Set<String> dlq, Map<String, String> kinds, String expect) {}
+
   /** A consistent record set, then one doctored copy per invariant: the checker must pass the first and report each other. */
   static int control() {
-    Map<String, String> manifest = new LinkedHashMap<>(Map.of("r1", "valid", "r2", "valid", "r3", "duplicate", "bad-1", "poison", "bad-2", "malformed"));
+    // r4 and r5 name the same subject: r4 erased it, so r5 was REJECTED UNKNOWN_SUBJECT (accepted).
+    // r6 FAILED, was sent again, and the new attempt was APPLIED (accepted).
+    Map<String, String> kinds = new LinkedHashMap<>(Map.of("r1", "valid", "r2", "valid", "r3", "duplicate", "bad-1", "poison", "bad-2", "malformed",
+        "r4", "valid", "r5", "valid", "r6", "valid"));
+    Manifest manifest = new Manifest(kinds, Map.of("r4", "subject-0001", "r5", "subject-0001"), Set.of("r3", "r6"));
     List<RequestReceipt> receipts = new ArrayList<>(List.of(
         receipt("r1", ReceiptStatus.APPLIED, "b1", 2), receipt("r2", ReceiptStatus.APPLIED, "b1", 2),
         receipt("r3", ReceiptStatus.APPLIED, "b2", 3), receipt("r3", ReceiptStatus.DUPLICATE, null, null),
-        receipt("bad-2", ReceiptStatus.REJECTED, null, null)));
-    List<ModelVersion> versions = new ArrayList<>(List.of(version(1, null, List.of()), version(2, "b1", List.of("r1", "r2")), version(3, "b2", List.of("r3"))));
-    Set<String> dlq = Set.of("bad-1");
-    Map<String, Runnable> cases = new LinkedHashMap<>();
-    List<Object[]> sets = new ArrayList<>();
-    sets.add(new Object[] {"consistent set (must pass)", receipts, versions, dlq, ""});
+        receipt("bad-2", ReceiptStatus.REJECTED, null, null),
+        receipt("r4", ReceiptStatus.APPLIED, "b2", 3), receipt("r5", ReceiptStatus.REJECTED, null, null),
+        receipt("r6", ReceiptStatus.FAILED, "b1", null), receipt("r6", ReceiptStatus.APPLIED, "b2", 3)));
+    List<ModelVersion> versions = new ArrayList<>(List.of(version(1, null, List.of()), version(2, "b1", List.of("r1", "r2")), version(3, "b2", List.of("r3", "r4", "r6"))));
+    Set<String> dlq = Set.of("bad-1", "r5");
+    Map<String, String> dlqKinds = Map.of("bad-1", "MALFORMED", "r5", "UNKNOWN_SUBJECT");
+    List<Case> cases = new ArrayList<>();
+    cases.add(new Case("consistent set (must pass)", manifest, receipts, versions, dlq, dlqKinds, ""));
     var dupApplied = new ArrayList<>(receipts); dupApplied.add(receipt("r1", ReceiptStatus.APPLIED, "b2", 3));
-    sets.add(new Object[] {"duplicate APPLIED", dupApplied, versions, dlq, "terminal receipts"});
+    cases.add(new Case("duplicate APPLIED", manifest, dupApplied, versions, dlq, dlqKinds, "terminal receipts"));
     var lost = new ArrayList<>(receipts); lost.removeIf(r -> r.getRequestId().toString().equals("r2"));
-    sets.add(new Object[] {"a lost request", lost, versions, dlq, "without a terminal receipt"});
+    cases.add(new Case("a lost request", manifest, lost, versions, dlq, dlqKinds, "without a terminal receipt"));
     var dupVersion = new ArrayList<>(versions); dupVersion.add(version(3, "b3", List.of()));
-    sets.add(new Object[] {"version number twice", receipts, dupVersion, dlq, "published 2 times"});
+    cases.add(new Case("version number twice", manifest, receipts, dupVersion, dlq, dlqKinds, "published 2 times"));
     var gap = new ArrayList<>(versions); gap.add(version(5, "b4", List.of()));
-    sets.add(new Object[] {"version gap", receipts, gap, dlq, "version gap"});
+    cases.add(new Case("version gap", manifest, receipts, gap, dlq, dlqKinds, "version gap"));
     var batchTwice = new ArrayList<>(versions); batchTwice.add(version(4, "b1", List.of()));
-    sets.add(new Object[] {"batch in two versions", receipts, batchTwice, dlq, "in two versions"});
-    sets.add(new Object[] {"bad record not quarantined", receipts, versions, Set.of(), "neither in the dead-letter"});
+    cases.add(new Case("batch in two versions", manifest, receipts, batchTwice, dlq, dlqKinds, "in two versions"));
+    cases.add(new Case("bad record not quarantined", manifest, receipts, versions, Set.of("r5"), dlqKinds, "neither in the dead-letter"));
     var wrongVersion = new ArrayList<>(receipts); wrongVersion.set(0, receipt("r1", ReceiptStatus.APPLIED, "b1", 3));
-    sets.add(new Object[] {"APPLIED names the wrong version", wrongVersion, versions, dlq, "but listed by"});
+    cases.add(new Case("APPLIED names the wrong version", manifest, wrongVersion, versions, dlq, dlqKinds, "but listed by"));
+    var otherSubject = new Manifest(kinds, Map.of("r4", "subject-0001", "r5", "subject-0002"), manifest.resent());
+    cases.add(new Case("REJECTED for a subject nobody erased", otherSubject, receipts, versions, dlq, dlqKinds, "REJECTED: no other request"));
+    cases.add(new Case("REJECTED of another kind", manifest, receipts, versions, dlq, Map.of("bad-1", "MALFORMED", "r5", "INVALID"), "REJECTED: its rejection kind"));
+    var failedAfterApplied = new ArrayList<>(receipts); failedAfterApplied.add(receipt("r6", ReceiptStatus.FAILED, "b3", null));
+    cases.add(new Case("FAILED after APPLIED", manifest, failedAfterApplied, versions, dlq, dlqKinds, "terminal receipts"));
     int bad = 0;
-    for (Object[] c : sets) {
-      @SuppressWarnings("unchecked")
-      List<String> v = violations(manifest, new Snapshot((List<RequestReceipt>) c[1], (List<ModelVersion>) c[2], Map.of(), (Set<String>) c[3]), new TreeMap<>());
-      String expect = (String) c[4];
-      boolean ok = expect.isEmpty() ? v.isEmpty() : v.stream().anyMatch(x -> x.contains(expect));
-      System.out.println((ok ? "control ok   " : "CONTROL FAIL ") + c[0] + ": " + (v.isEmpty() ? "no violation" : v));
+    for (Case c : cases) {
+      List<String> v = violations(c.manifest(), new Snapshot(c.receipts(), c.versions(), Map.of(), c.dlq(), c.kinds()), new TreeMap<>());
+      boolean ok = c.expect().isEmpty() ? v.isEmpty() : v.stream().anyMatch(x -> x.contains(c.expect()));
+      System.out.println((ok ? "control ok   " : "CONTROL FAIL ") + c.name() + ": " + (v.isEmpty() ? "no violation" : v));
       if (!ok) bad++;
     }
     System.out.println(bad == 0 ? "CONTROL PASSED: the checker reports every doctored set" : "CONTROL FAILED");

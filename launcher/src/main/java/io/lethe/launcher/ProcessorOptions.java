@@ -76,6 +76,14 @@ public final class ProcessorOptions {
               + " (LETHE_INSTANCE_ID). Default: --worker-id.")
   String instanceId;
 
+  @Option(
+      names = "--instances",
+      defaultValue = "${env:LETHE_INSTANCES:-1}",
+      description =
+          "How many processor instances this deployment may run at once (LETHE_INSTANCES); above"
+              + " 1 every instance must have its own --instance-id. Default: ${DEFAULT-VALUE}.")
+  int instances;
+
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
@@ -122,10 +130,30 @@ public final class ProcessorOptions {
         problems.add("unknown property " + key);
       }
     }
+    problems.addAll(instanceProblems());
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
     checked = true;
+  }
+
+  /**
+   * Several instances without their own ids would share the default transactional id and fence each
+   * other's workers (issue 13): refused before anything starts, naming the option.
+   */
+  private List<String> instanceProblems() {
+    if (instances < 1) {
+      return List.of("--instances (LETHE_INSTANCES) must be at least 1, was " + instances);
+    }
+    if (instances > 1 && (instanceId == null || instanceId.isBlank())) {
+      return List.of(
+          "--instances is "
+              + instances
+              + ": give each instance its own --instance-id (LETHE_INSTANCE_ID), unique and"
+              + " stable across its restarts; without one they share one transactional id and"
+              + " fence each other");
+    }
+    return List.of();
   }
 
   private static boolean knownProperty(String key) {

@@ -87,6 +87,28 @@ class ProcessorOptionsTest {
   }
 
   @Test
+  void severalInstancesWithoutAnInstanceIdAreRefusedNamingTheOption() {
+    ProcessorCommand two = parse("--instances", "2");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> two.options.check(Map.of()));
+    assertTrue(e.getMessage().contains("--instances is 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("--instance-id (LETHE_INSTANCE_ID)"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("--instances", "0").options.check(Map.of()));
+    assertTrue(e.getMessage().contains("must be at least 1"), e.getMessage());
+  }
+
+  @Test
+  void oneInstanceNeedsNoIdAndSeveralEachWithAnIdPass() {
+    // Control for the test above: the default (one instance) and ids given are accepted.
+    parse().options.check(Map.of());
+    ProcessorCommand named = parse("--instances", "2", "--instance-id", "a");
+    named.options.check(Map.of("LETHE_INSTANCES", "2", "LETHE_INSTANCE_ID", "a"));
+  }
+
+  @Test
   void durationOptionsAcceptTheShortForm() {
     assertEquals(Duration.ofSeconds(10), parse("--batch-max-age", "10s").batchMaxAge);
     assertEquals(Duration.ofMinutes(5), parse("--deadline-margin", "PT5M").deadlineMargin);

@@ -391,20 +391,30 @@ public final class UnlearningWorker implements AutoCloseable {
       publish(batch, partition, record.offset(), null, "model has no verified version to build on");
       return;
     }
-    List<BatchedRequest> present;
+    ForgetLedger before = artifacts.ledger(current);
+    BatchTriage triage;
     try {
-      present = runOffThread(() -> present(batch));
+      triage = runOffThread(() -> triage(batch, before));
     } catch (ExecutionException e) {
       log.error("Reading the training data of batch {} failed", batch.getBatchId(), e.getCause());
       publish(batch, partition, record.offset(), null, "unlearning failed: " + e.getCause());
       return;
     }
+    if (!triage.refused().isEmpty()) {
+      log.warn(
+          "Batch {}: {} request(s) refused alone, the rest go on: {}",
+          batch.getBatchId(),
+          triage.refused().size(),
+          triage.refused().values().iterator().next());
+    }
+    List<BatchedRequest> present = triage.present();
     if (present.isEmpty()) {
-      // Nothing to erase: no version is made, and every request is answered NOT_PRESENT.
-      publish(batch, List.of(), partition, record.offset(), null, null, Map.of());
+      // Nothing to erase: no version is made; every request is answered NOT_PRESENT, or FAILED
+      // when it was refused.
+      publish(batch, triage, partition, record.offset(), null, null, Map.of());
       return;
     }
-    Unlearner.Job job = job(batch, present, current, parentWeights(current));
+    Unlearner.Job job = job(batch, present, before, parentWeights(current));
     Unlearner.Outcome outcome;
     try {
       outcome = runOffThread(() -> unlearner.unlearn(job));
@@ -438,7 +448,7 @@ public final class UnlearningWorker implements AutoCloseable {
         version.getStatus() == VerificationStatus.PASSED
             ? lineageAfter(present, batch.getModelId(), job.after())
             : Map.of();
-    publish(batch, present, partition, record.offset(), version, outcome.failureReason(), lineage);
+    publish(batch, triage, partition, record.offset(), version, outcome.failureReason(), lineage);
   }
 
   /**
@@ -467,24 +477,25 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   /**
-   * The batch's requests that name at least one sample or class the model was trained on; the
-   * others are answered NOT_PRESENT and take no part in the version.
+   * Which of the batch's requests name a sample or class the model was trained on and has not
+   * forgotten yet (the others are answered NOT_PRESENT), and which are refused ({@link
+   * BatchTriage}).
    */
-  private List<BatchedRequest> present(UnlearningBatch batch) {
+  private BatchTriage triage(UnlearningBatch batch, ForgetLedger before) {
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
     for (BatchedRequest r : batch.getRequests()) {
       samples.addAll(r.getSampleIds());
       classes.addAll(r.getClassLabels());
     }
-    Unlearner.Trained trained = unlearner.trainedOn(batch.getModelId(), samples, classes);
-    List<BatchedRequest> present = new ArrayList<>();
-    for (BatchedRequest r : batch.getRequests()) {
-      if (trained.anyOf(r.getSampleIds(), r.getClassLabels())) {
-        present.add(r);
-      }
+    // Every class of the output, so the triage knows how many the model has rows of.
+    int outputs = unlearner.facts(batch.getModelId()).numClasses();
+    for (int c = 0; c < outputs; c++) {
+      classes.add(c);
     }
-    return present;
+    Unlearner.Trained trained = unlearner.trainedOn(batch.getModelId(), samples, classes);
+    return BatchTriage.of(
+        batch.getModelId(), batch.getRequests(), trained, before, trained.classLabels());
   }
 
   /**
@@ -526,8 +537,7 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private Unlearner.Job job(
-      UnlearningBatch batch, List<BatchedRequest> present, ModelVersion current, byte[] parent) {
-    ForgetLedger before = artifacts.ledger(current);
+      UnlearningBatch batch, List<BatchedRequest> present, ForgetLedger before, byte[] parent) {
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
     for (BatchedRequest r : present) {
@@ -587,18 +597,25 @@ public final class UnlearningWorker implements AutoCloseable {
       ModelVersion version,
       String failure)
       throws BatchAbandoned {
-    publish(batch, batch.getRequests(), partition, offset, version, failure, Map.of());
+    publish(
+        batch,
+        new BatchTriage(batch.getRequests(), Map.of()),
+        partition,
+        offset,
+        version,
+        failure,
+        Map.of());
   }
 
   /**
    * One transaction: the version (if any), a receipt per request (APPLIED when the version passed
-   * verification, FAILED otherwise; NOT_PRESENT for a request not in {@code present}), and the
-   * input offset; with them the lineage records the version changed ({@code lineage}, null values
-   * are tombstones).
+   * verification, FAILED otherwise; FAILED with its own reason for a request the triage refused;
+   * NOT_PRESENT for any other request not in its {@code present}), and the input offset; with them
+   * the lineage records the version changed ({@code lineage}, null values are tombstones).
    */
   private void publish(
       UnlearningBatch batch,
-      List<BatchedRequest> present,
+      BatchTriage triage,
       TopicPartition partition,
       long offset,
       ModelVersion version,
@@ -607,6 +624,7 @@ public final class UnlearningWorker implements AutoCloseable {
       throws BatchAbandoned {
     checkStillOwned();
     boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
+    List<BatchedRequest> present = triage.present();
     Set<String> presentIds = new LinkedHashSet<>(requestIds(present));
     long now = System.currentTimeMillis();
     producer.beginTransaction();
@@ -621,7 +639,11 @@ public final class UnlearningWorker implements AutoCloseable {
               producer.send(new ProducerRecord<>(topics.trainingLineage.name(), subject, record)));
       for (String requestId : requestIds(batch.getRequests())) {
         RequestReceipt receipt;
-        if (!presentIds.contains(requestId)) {
+        String refusal = triage.refused().get(requestId);
+        if (refusal != null) {
+          receipt = Receipts.of(requestId, ReceiptStatus.FAILED, now);
+          receipt.setReason(refusal);
+        } else if (!presentIds.contains(requestId)) {
           receipt = Receipts.of(requestId, ReceiptStatus.NOT_PRESENT, now);
           receipt.setReason(
               "the training data of " + batch.getModelId() + " holds nothing the request names");
@@ -672,9 +694,10 @@ public final class UnlearningWorker implements AutoCloseable {
           version.getMetrics() == null ? 0 : version.getMetrics().getDurationMillis());
     } else if (present.isEmpty()) {
       log.info(
-          "Batch {} names nothing {} was trained on: NOT_PRESENT, no version",
+          "Batch {} names nothing {} still holds: NOT_PRESENT ({} refused), no version",
           batch.getBatchId(),
-          batch.getModelId());
+          batch.getModelId(),
+          triage.refused().size());
     } else {
       log.warn("Batch {} FAILED: {}", batch.getBatchId(), failure);
     }

@@ -108,6 +108,70 @@ class NotPresentIntegrationTest {
     assertTrue(versions.get(1).getMetrics().getForgetSetSize() > 0, versions.get(1).toString());
   }
 
+  /**
+   * A CLASS request for a class an earlier version forgot has nothing left to erase: NOT_PRESENT,
+   * while the batch's other request is applied (on main it was APPLIED in a version that changed
+   * nothing for it). A CLASS request that would leave the model no class is refused alone (FAILED
+   * with its reason); its batch's samples request is applied all the same (on main the batch ran as
+   * a whole).
+   */
+  @Test
+  void aForgottenClassIsNotPresentAndTheLastClassesAreRefusedAlone(@TempDir Path dir)
+      throws Exception {
+    PipelineHarness harness = new PipelineHarness(kafka, "notpresent-class.", dir);
+    Map<String, List<RequestReceipt>> receipts;
+    List<ModelVersion> versions;
+    try (LetheProcessor processor =
+            harness.processor(
+                new BatchPolicy(2, Duration.ofSeconds(2), Duration.ofMinutes(5)),
+                WorkerListener.NONE);
+        var producer = harness.producer();
+        var reader = new TopicReader<>(kafka.bootstrapServers(), harness.topics.requestReceipts)) {
+      harness.send(producer, PipelineHarness.classes("c-first-7", 7));
+      harness.send(producer, PipelineHarness.samples("c-s1", 21, 22, 23, 24, 25));
+      producer.flush();
+      reader.readUntil(all -> done(all, "c-first-7", "c-s1"), Duration.ofMinutes(3));
+      harness.send(producer, PipelineHarness.classes("c-again-7", 7));
+      harness.send(producer, PipelineHarness.samples("c-s2", 31, 32, 33, 34, 35));
+      producer.flush();
+      reader.readUntil(all -> done(all, "c-again-7", "c-s2"), Duration.ofMinutes(3));
+      // 7 is gone; forgetting the nine others would leave no class (no training data).
+      harness.send(producer, PipelineHarness.classes("c-all-left", 0, 1, 2, 3, 4, 5, 6, 8, 9));
+      harness.send(producer, PipelineHarness.samples("c-s3", 41, 42, 43, 44, 45));
+      producer.flush();
+      receipts =
+          byId(reader.readUntil(all -> done(all, "c-all-left", "c-s3"), Duration.ofMinutes(3)));
+      try (var versionReader =
+          new TopicReader<>(kafka.bootstrapServers(), harness.topics.modelVersions)) {
+        versions =
+            versionReader.readToEnd(Duration.ofSeconds(30)).stream()
+                .map(ConsumerRecord::value)
+                .sorted(Comparator.comparingInt(ModelVersion::getVersion))
+                .toList();
+      }
+    }
+    // Control: each pair shared a batch, and the first CLASS request really forgot class 7.
+    assertEquals(
+        only(receipts, "c-again-7", ReceiptStatus.BATCHED).getBatchId(),
+        only(receipts, "c-s2", ReceiptStatus.BATCHED).getBatchId());
+    assertEquals(
+        only(receipts, "c-all-left", ReceiptStatus.BATCHED).getBatchId(),
+        only(receipts, "c-s3", ReceiptStatus.BATCHED).getBatchId());
+    assertEquals(2, only(receipts, "c-first-7", ReceiptStatus.APPLIED).getModelVersion());
+
+    RequestReceipt again = only(receipts, "c-again-7", ReceiptStatus.NOT_PRESENT);
+    assertEquals(null, again.getModelVersion());
+    assertEquals(3, only(receipts, "c-s2", ReceiptStatus.APPLIED).getModelVersion());
+
+    RequestReceipt refused = only(receipts, "c-all-left", ReceiptStatus.FAILED);
+    assertTrue(refused.getReason().contains("no training data"), refused.getReason());
+    assertEquals(4, only(receipts, "c-s3", ReceiptStatus.APPLIED).getModelVersion());
+
+    assertEquals(List.of(1, 2, 3, 4), versions.stream().map(ModelVersion::getVersion).toList());
+    assertEquals(List.of("c-s2"), versions.get(2).getRequestIds());
+    assertEquals(List.of("c-s3"), versions.get(3).getRequestIds());
+  }
+
   private static boolean done(List<ConsumerRecord<String, RequestReceipt>> all, String... ids) {
     Map<String, List<RequestReceipt>> byId = byId(all);
     for (String id : ids) {

@@ -101,6 +101,16 @@ final class PipelineHarness {
             topics.deletionRequests.valueSerde().serializer().serialize(topic, request)));
   }
 
+  static DeletionRequest classes(String id, Integer... labels) {
+    return DeletionRequest.newBuilder()
+        .setRequestId(id)
+        .setScope(DeletionScope.CLASS)
+        .setModelIds(List.of(MODEL))
+        .setClassLabels(List.of(labels))
+        .setRequestedAt(Instant.now())
+        .build();
+  }
+
   static DeletionRequest samples(String id, long... sampleIds) {
     return DeletionRequest.newBuilder()
         .setRequestId(id)
