@@ -50,7 +50,12 @@ class PipelineIntegrationTest {
     lethe =
         EmbeddedLethe.start(
             dir,
-            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(2)),
+            BuiltinCatalog.load(dir.resolve("catalog"))
+                // Two reference models, not four: the per-example test runs on the small batches,
+                // at half the pool's cost (each is a retraining).
+                .withEntry(
+                    MODEL,
+                    e -> e.withEpochs(2).withVerification(e.verification().withReferenceModels(2))),
             new BatchPolicy(1, Duration.ofSeconds(1), Duration.ofMinutes(5)),
             0,
             0,

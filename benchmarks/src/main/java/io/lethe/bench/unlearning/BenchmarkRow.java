@@ -8,7 +8,7 @@ import io.lethe.processor.engine.verify.VerificationReport;
  * @param table {@code class}, {@code samples}, {@code linear-class} or {@code linear-samples}
  * @param method the method's name
  * @param report its verification report against the oracle
- * @param policy PASSED or FAILED with the failing checks
+ * @param policy PASSED, FAILED with the failing checks, or INSUFFICIENT_EVIDENCE
  * @param notes what the method reported
  * @param cpuMillis CPU time of the whole process during the method (all threads; robust against
  *     other processes competing for the cores, unlike wall time)

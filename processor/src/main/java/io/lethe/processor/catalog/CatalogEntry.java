@@ -91,4 +91,19 @@ public record CatalogEntry(
         verification,
         batching);
   }
+
+  /** This entry under another verification policy. */
+  public CatalogEntry withVerification(VerificationPolicy value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        value,
+        batching);
+  }
 }

@@ -18,7 +18,9 @@ import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.ModelSpec;
 import io.lethe.processor.engine.model.ModelTrainer;
+import io.lethe.processor.engine.verify.PerExampleEvidence;
 import io.lethe.processor.engine.verify.PolicyOutcome;
+import io.lethe.processor.engine.verify.ReferencePool;
 import io.lethe.processor.engine.verify.VerificationReport;
 import io.lethe.processor.engine.verify.Verifier;
 import io.lethe.processor.worker.ForgetLedger;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * Plans and runs the unlearning of a batch on a catalog model: builds the forget and retain sets
  * from the model's training rows and what its ledger already excludes, runs the model's method for
  * the scope, verifies the result against the model's held-out test set under its policy, and
- * escalates to exact retraining when verification fails (if the model's entry allows it).
+ * escalates to exact retraining when verification fails or finds insufficient evidence of
+ * forgetting (if the model's entry allows it). Without escalation, insufficient evidence is
+ * published as NOT_VERIFIED, never as PASSED.
  *
  * <p>Validation data for methods that tune themselves (SLUG's step size) comes from the training
  * side, never the test set: a deterministic sample of the retain set ({@link #VALIDATION_SAMPLES}
@@ -261,19 +265,53 @@ public final class UnlearningPlanner implements Unlearner {
               entry.training().seed(),
               entry.training().config(),
               validationRows(retain, seed));
-      Outcome outcome = attempt(model, method.method(), task, verifier);
-      if (outcome.status() != VerificationStatus.PASSED
-          && !method.method().equals(EXACT)
-          && entry.escalation() == Escalation.RETRAIN) {
-        log.warn(
-            "{} on batch {} failed verification ({}); escalating to exact retraining",
-            method.method(),
-            job.batchId(),
-            outcome.failureReason());
-        outcome = attempt(model, EXACT, task.withBudget(MethodChoice.of(EXACT).budget()), verifier);
+      // One pool per batch, shared by the method's attempt and the escalation, closed with it.
+      try (ReferencePool references = referencesFor(model, task, job.batchId())) {
+        Outcome outcome = attempt(model, method.method(), task, verifier, references);
+        if (outcome.status() != VerificationStatus.PASSED
+            && !method.method().equals(EXACT)
+            && entry.escalation() == Escalation.RETRAIN) {
+          log.warn(
+              "{} on batch {} was {} ({}); escalating to exact retraining",
+              method.method(),
+              job.batchId(),
+              outcome.status(),
+              outcome.failureReason());
+          outcome =
+              attempt(
+                  model,
+                  EXACT,
+                  task.withBudget(MethodChoice.of(EXACT).budget()),
+                  verifier,
+                  references);
+        }
+        return outcome;
       }
-      return outcome;
     }
+  }
+
+  /**
+   * The reference models of the per-example test: for a small SAMPLES forget set, the policy's
+   * number of exact retrainings on the retain set; none where the test does not apply or the model
+   * has no recipe to retrain with (a model trained elsewhere without a training section).
+   */
+  private static ReferencePool referencesFor(
+      CatalogModel model, UnlearningTask task, String batch) {
+    var entry = model.entry();
+    int size = entry.verification().referenceModels();
+    boolean canRetrain =
+        entry.architecture().trainedByLethe() || entry.escalation() == Escalation.RETRAIN;
+    if (size == 0 || !canRetrain || !Verifier.perExampleApplies(task)) {
+      return ReferencePool.empty();
+    }
+    ReferencePool pool = ReferencePool.train(task, size);
+    log.info(
+        "Batch {}: {} reference models for the per-example test of {} samples in {} ms",
+        batch,
+        pool.size(),
+        task.forget().size(),
+        pool.millis());
+    return pool;
   }
 
   /**
@@ -285,26 +323,38 @@ public final class UnlearningPlanner implements Unlearner {
   }
 
   private Outcome attempt(
-      CatalogModel model, String methodName, UnlearningTask task, Verifier verifier) {
+      CatalogModel model,
+      String methodName,
+      UnlearningTask task,
+      Verifier verifier,
+      ReferencePool references) {
     try (UnlearningResult result = Methods.byName(methodName).unlearn(task)) {
       ClassifierModel oracle = null;
       Long oracleMillis = null;
       try {
-        if (model.entry().oracle() && !methodName.equals(EXACT)) {
+        boolean exact = methodName.equals(EXACT);
+        if (model.entry().oracle() && !exact) {
           long t0 = System.currentTimeMillis();
-          UnlearningResult exact =
+          UnlearningResult retrained =
               Methods.byName(EXACT).unlearn(task.withBudget(MethodChoice.of(EXACT).budget()));
-          oracle = exact.model();
+          oracle = retrained.model();
           oracleMillis = System.currentTimeMillis() - t0;
         }
         VerificationReport report =
-            verifier.verify(result.model(), task, result.wallTimeMillis(), oracle, oracleMillis);
+            verifier.verify(
+                result.model(),
+                task,
+                result.wallTimeMillis(),
+                oracle,
+                oracleMillis,
+                exact,
+                references.models());
         PolicyOutcome verdict = model.entry().verification().evaluate(report);
         return new Outcome(
             result.model().toBytes(),
-            verdict.passed() ? VerificationStatus.PASSED : VerificationStatus.FAILED,
+            statusOf(verdict),
             verdict.passed() ? null : verdict.reason(),
-            toMetrics(report),
+            toMetrics(report, verdict),
             result.method(),
             Devices.describe());
       } finally {
@@ -315,7 +365,33 @@ public final class UnlearningPlanner implements Unlearner {
     }
   }
 
-  private static VerificationMetrics toMetrics(VerificationReport r) {
+  /**
+   * A verdict as a version's status: insufficient evidence is NOT_VERIFIED, which the worker does
+   * not apply (FAILED receipts, never a base for the next batch) and the registry never promotes.
+   */
+  static VerificationStatus statusOf(PolicyOutcome verdict) {
+    return switch (verdict.status()) {
+      case PASSED -> VerificationStatus.PASSED;
+      case FAILED -> VerificationStatus.FAILED;
+      case INSUFFICIENT_EVIDENCE -> VerificationStatus.NOT_VERIFIED;
+    };
+  }
+
+  /** The metrics' name for how the verdict on forgetting was reached (docs/engine.md). */
+  static String evidenceOf(VerificationReport r, PolicyOutcome verdict) {
+    if (r.evidence() != null && r.evidence().exact()) {
+      return "exact";
+    }
+    return switch (verdict.status()) {
+      case PASSED -> "sufficient";
+      case INSUFFICIENT_EVIDENCE -> "insufficient";
+      // A failing check is evidence too: of remembering (or of a broken model).
+      case FAILED -> "failed";
+    };
+  }
+
+  private static VerificationMetrics toMetrics(VerificationReport r, PolicyOutcome verdict) {
+    PerExampleEvidence pe = r.evidence() == null ? null : r.evidence().perExample();
     return VerificationMetrics.newBuilder()
         .setForgetAccuracy(r.forgetSetSize() == 0 ? null : r.forgetAccuracy())
         .setRetainAccuracy(r.retainAccuracy())
@@ -328,6 +404,12 @@ public final class UnlearningPlanner implements Unlearner {
         .setRetainSetSize(r.retainSetSize())
         .setDurationMillis(r.durationMillis() == null ? 0 : r.durationMillis())
         .setSpeedup(r.speedup())
+        .setEvidence(evidenceOf(r, verdict))
+        .setPerExampleReferenceModels(pe == null ? null : pe.referenceModels())
+        .setPerExampleMeanScore(pe == null ? null : pe.meanScore())
+        .setPerExampleWorstScore(pe == null ? null : pe.worstScore())
+        .setPerExampleFlagged(pe == null ? null : pe.flaggedFraction())
+        .setPerExamplePower(pe == null ? null : pe.power())
         .build();
   }
 

@@ -48,7 +48,13 @@ final class PipelineHarness {
     this.dir = dir;
     this.assembly =
         new ProcessorAssembly(
-            BuiltinCatalog.load(dir.resolve("catalog")).withEntry(MODEL, e -> e.withEpochs(3)));
+            BuiltinCatalog.load(dir.resolve("catalog"))
+                // No reference models: these tests are about the pipeline, and small batches
+                // then escalate to exact retraining (CatalogModelsIntegrationTest runs the pool).
+                .withEntry(
+                    MODEL,
+                    e ->
+                        e.withEpochs(3).withVerification(e.verification().withReferenceModels(0))));
     TopicAdmin.ensureTopics(bootstrapServers, topics.names, 2, (short) 1);
   }
 

@@ -2,6 +2,7 @@ package io.lethe.processor.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.avro.VerificationStatus;
@@ -97,12 +98,20 @@ class ImportedModelPlannerTest {
     }
   }
 
+  /**
+   * A model trained elsewhere has no recipe: no reference models, no escalation. Its forget
+   * accuracy and MIA on 40 samples pass for the parent too, so MUSO's result, though changed, is
+   * published NOT_VERIFIED with the reason, never PASSED.
+   */
   @Test
-  void aSamplesBatchPasses() {
+  void aSamplesBatchTheChecksCannotSeeIsNotVerified() {
     Set<Long> samples = someSamples(40);
     Unlearner.Outcome out =
         new UnlearningPlanner(catalog).unlearn(job("b-samples", samples, Set.of()));
-    assertEquals(VerificationStatus.PASSED, out.status(), out.failureReason());
+    assertEquals(VerificationStatus.NOT_VERIFIED, out.status(), out.failureReason());
+    assertTrue(out.failureReason().startsWith("INSUFFICIENT evidence"), out.failureReason());
+    assertEquals("insufficient", out.metrics().getEvidence());
+    assertNull(out.metrics().getPerExampleReferenceModels(), "no recipe, no pool");
     assertEquals("muso", out.method());
     assertEquals(samples.size(), out.metrics().getForgetSetSize());
     assertNotEquals(

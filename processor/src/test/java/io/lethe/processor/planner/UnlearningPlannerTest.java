@@ -94,9 +94,54 @@ class UnlearningPlannerTest {
     Unlearner.Outcome out =
         new UnlearningPlanner(catalog).unlearn(job("b-samples", before, Set.of(a, b, c), Set.of()));
     assertEquals(VerificationStatus.PASSED, out.status(), out.failureReason());
-    assertEquals("finetune", out.method());
+    // Two ordinary rows: nothing the checks measure sets the parent apart on them (the
+    // per-example test's power is 0 here), so finetune's result cannot pass; exact retraining can.
+    assertEquals("retrain", out.method());
+    assertEquals("exact", out.metrics().getEvidence());
     assertEquals(2, out.metrics().getForgetSetSize(), "a was excluded already");
     assertEquals(m.train().size() - 3, out.metrics().getRetainSetSize());
+    // The per-example evidence is in the version's metrics, from the policy's pool.
+    assertEquals(4, out.metrics().getPerExampleReferenceModels());
+    assertNotNull(out.metrics().getPerExamplePower());
+    assertNotNull(out.metrics().getPerExampleWorstScore());
+  }
+
+  /**
+   * Without escalation, a method whose result the checks cannot tell from the parent's is published
+   * as NOT_VERIFIED with the reason, never PASSED (the worker then answers FAILED).
+   */
+  @Test
+  void insufficientEvidenceWithoutEscalationIsNotVerifiedNeverPassed() {
+    CatalogModel m = catalog.require(MODEL);
+    Set<Long> rows = Set.of(m.train().id(5), m.train().id(6));
+    Unlearner.Outcome out =
+        new UnlearningPlanner(catalog.withEntry(MODEL, e -> e.withEscalation(Escalation.NONE)))
+            .unlearn(job("b-blind", ForgetLedger.EMPTY, rows, Set.of()));
+    assertEquals(VerificationStatus.NOT_VERIFIED, out.status(), out.failureReason());
+    assertEquals("finetune", out.method());
+    assertEquals("insufficient", out.metrics().getEvidence());
+    assertTrue(out.failureReason().startsWith("INSUFFICIENT evidence"), out.failureReason());
+    assertEquals(4, out.metrics().getPerExampleReferenceModels());
+  }
+
+  /** When exact retraining fails verification too (here an unreachable retain floor): FAILED. */
+  @Test
+  void whenRetrainingFailsTooTheBatchIsFailed() {
+    MethodChoice feeble = new MethodChoice("finetune", Map.of("epochs", "1", "lr", "1e-7"));
+    ModelCatalog strict =
+        catalog.withEntry(
+            MODEL,
+            e ->
+                e.withMethods(feeble, e.sampleMethod())
+                    .withVerification(e.verification().withMinRetainAccuracy(1.01)));
+    Unlearner.Outcome out =
+        new UnlearningPlanner(strict)
+            .unlearn(job("b-strict", ForgetLedger.EMPTY, Set.of(), Set.of(MALIGNANT)));
+    assertEquals(VerificationStatus.FAILED, out.status());
+    assertEquals("retrain", out.method(), "the escalation ran and failed");
+    assertTrue(out.failureReason().contains("retain-accuracy"), out.failureReason());
+    // Its forgetting holds by construction; what failed is the retain check.
+    assertEquals("exact", out.metrics().getEvidence());
   }
 
   @Test
@@ -121,7 +166,8 @@ class UnlearningPlannerTest {
         new UnlearningPlanner(catalog)
             .unlearn(job("b-mixed", ForgetLedger.EMPTY, Set.of(benign), Set.of(MALIGNANT)));
     assertEquals(VerificationStatus.PASSED, out.status(), out.failureReason());
-    assertEquals("famr+finetune", out.method());
+    // The class step is seen by its checks; the one ordinary row is not, and escalates.
+    assertEquals("famr+retrain", out.method());
     assertEquals(1, out.metrics().getForgetSetSize());
   }
 

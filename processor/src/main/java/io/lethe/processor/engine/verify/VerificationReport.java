@@ -23,6 +23,8 @@ import io.lethe.processor.engine.method.ForgetScope;
  * @param originalRetainAccuracy retain accuracy of the model before unlearning, or null
  * @param miaSamples samples per side of the membership attack (the smaller of the forget set and
  *     the unseen set it is compared with): what its accuracy's sampling error depends on
+ * @param evidence the parent's figures and the per-example test, or null when not measured (the
+ *     policy then cannot say the model forgot: INSUFFICIENT_EVIDENCE at best)
  */
 public record VerificationReport(
     ForgetScope scope,
@@ -38,7 +40,8 @@ public record VerificationReport(
     int forgetSetSize,
     int retainSetSize,
     Double originalRetainAccuracy,
-    int miaSamples) {
+    int miaSamples,
+    Evidence evidence) {
 
   /** A report whose attack used the whole forget set (as many unseen samples as forgotten). */
   public VerificationReport(
@@ -69,6 +72,27 @@ public record VerificationReport(
         forgetSetSize,
         retainSetSize,
         originalRetainAccuracy,
-        forgetSetSize);
+        forgetSetSize,
+        null);
+  }
+
+  /** This report with the evidence of what it can tell. */
+  public VerificationReport withEvidence(Evidence value) {
+    return new VerificationReport(
+        scope,
+        forgetAccuracy,
+        retainAccuracy,
+        testAccuracy,
+        mia,
+        avgGap,
+        jsDivergence,
+        parameterDistance,
+        durationMillis,
+        speedup,
+        forgetSetSize,
+        retainSetSize,
+        originalRetainAccuracy,
+        miaSamples,
+        value);
   }
 }

@@ -6,6 +6,8 @@ import io.lethe.processor.engine.method.UnlearningTask;
 import io.lethe.processor.engine.model.ClassifierModel;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.Evaluator.Evaluation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -65,7 +67,8 @@ public final class Verifier {
   }
 
   /**
-   * Verifies an unlearned model.
+   * Verifies an unlearned model, with the parent's figures as evidence but no per-example test and
+   * no claim of exactness.
    *
    * @param model the unlearned model
    * @param task the task it came from (forget/retain sets, scope, the original)
@@ -79,13 +82,56 @@ public final class Verifier {
       Long durationMillis,
       ClassifierModel oracle,
       Long oracleMillis) {
+    return verify(model, task, durationMillis, oracle, oracleMillis, false, List.of());
+  }
+
+  /**
+   * Verifies an unlearned model, measuring the same figures on the parent ({@code task.original()})
+   * to know which checks can see anything, and, for a SAMPLES forget set below {@link
+   * PerExampleMembership#APPLIES_BELOW} samples with at least 2 reference models, the per-example
+   * membership test.
+   *
+   * @param exact whether {@code model} was built without the forget set (exact retraining)
+   * @param references models trained without the forget set (see {@link ReferencePool}); may be
+   *     empty
+   */
+  public VerificationReport verify(
+      ClassifierModel model,
+      UnlearningTask task,
+      Long durationMillis,
+      ClassifierModel oracle,
+      Long oracleMillis,
+      boolean exact,
+      List<ClassifierModel> references) {
     Metrics mine = measure(model, task.forget(), task.retain(), task.scope(), task.forgetClasses());
     Metrics ref =
         oracle == null
             ? null
             : measure(oracle, task.forget(), task.retain(), task.scope(), task.forgetClasses());
-    Double originalRetain = Evaluator.accuracy(task.original(), task.retain());
-    return report(mine, ref, model, oracle, task, durationMillis, oracleMillis, originalRetain);
+    Metrics parent =
+        measure(task.original(), task.forget(), task.retain(), task.scope(), task.forgetClasses());
+    PerExampleEvidence perExample = null;
+    if (perExampleApplies(task) && references.size() >= 2) {
+      List<Evaluation> refs = new ArrayList<>();
+      for (ClassifierModel r : references) {
+        refs.add(Evaluator.evaluate(r, task.forget()));
+      }
+      perExample =
+          PerExampleMembership.score(refs, parent.forgetEvaluation(), mine.forgetEvaluation());
+    }
+    Evidence evidence =
+        new Evidence(
+            exact, parent.forgetAccuracy(), parent.testAccuracy(), parent.mia(), perExample);
+    return report(
+            mine, ref, model, oracle, task, durationMillis, oracleMillis, parent.retainAccuracy())
+        .withEvidence(evidence);
+  }
+
+  /** Whether a task's forget set gets the per-example test: small, and samples not a class. */
+  public static boolean perExampleApplies(UnlearningTask task) {
+    return task.scope() == ForgetScope.SAMPLES
+        && !task.forget().isEmpty()
+        && task.forget().size() < PerExampleMembership.APPLIES_BELOW;
   }
 
   /** Builds a report from precomputed metrics (the benchmark reuses the oracle's). */
@@ -135,7 +181,8 @@ public final class Verifier {
         task.forget().size(),
         task.retain().size(),
         originalRetainAccuracy,
-        mine.miaSamples());
+        mine.miaSamples(),
+        null);
   }
 
   /** Mean absolute difference of paired metrics (NaN entries are skipped). */

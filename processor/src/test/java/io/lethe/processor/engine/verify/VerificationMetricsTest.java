@@ -69,8 +69,22 @@ class VerificationMetricsTest {
     VerificationPolicy policy = VerificationPolicy.defaults();
     VerificationReport good =
         new VerificationReport(
-            ForgetScope.CLASS, 0.0, 0.97, 0.96, 0.52, null, null, null, 10L, null, 100, 900, 0.98);
-    assertTrue(policy.evaluate(good).passed());
+                ForgetScope.CLASS,
+                0.0,
+                0.97,
+                0.96,
+                0.52,
+                null,
+                null,
+                null,
+                10L,
+                null,
+                100,
+                900,
+                0.98)
+            // the parent still knew the class (UA 0.99): the forget-accuracy check could fail
+            .withEvidence(new Evidence(false, 0.99, 0.96, 0.8, null));
+    assertTrue(policy.evaluate(good).passed(), policy.evaluate(good).details().toString());
     VerificationReport bad =
         new VerificationReport(
             ForgetScope.CLASS, 0.4, 0.80, 0.78, 0.9, 0.2, null, null, 10L, null, 100, 900, 0.98);
@@ -114,6 +128,12 @@ class VerificationMetricsTest {
             10,
             900,
             0.99);
-    assertTrue(policy.evaluate(samplesForgotten).passed());
+    // Without the parent's figures nothing says the checks could have failed.
+    assertEquals(
+        PolicyOutcome.Status.INSUFFICIENT_EVIDENCE, policy.evaluate(samplesForgotten).status());
+    assertTrue(
+        policy
+            .evaluate(samplesForgotten.withEvidence(new Evidence(true, 1.0, 0.94, 0.5, null)))
+            .passed());
   }
 }

@@ -19,8 +19,15 @@ class VerificationPolicySampleSizeTest {
   @Test
   void aHandfulOfEasySamplesAllRightIsWhatTheExactOracleGivesAndPasses() {
     // 7 forgotten digits all still classified right: 0.94^7 = 65 % likely for the oracle itself.
-    PolicyOutcome outcome = policy.evaluate(samples(1.0, 0.94, 0.69, 7));
+    VerificationReport sevenRight = samples(1.0, 0.94, 0.69, 7);
+    PolicyOutcome outcome =
+        policy.evaluate(sevenRight.withEvidence(new Evidence(true, 1.0, 0.94, 0.69, null)));
     assertTrue(outcome.passed(), outcome.details().toString());
+    // The same figures from an approximate method whose parent scored the same: the checks are
+    // blind here (the parent passes them), so this is no evidence of forgetting.
+    PolicyOutcome blind =
+        policy.evaluate(sevenRight.withEvidence(new Evidence(false, 1.0, 0.94, 0.69, null)));
+    assertEquals(PolicyOutcome.Status.INSUFFICIENT_EVIDENCE, blind.status(), blind.reason());
   }
 
   @Test
@@ -32,6 +39,11 @@ class VerificationPolicySampleSizeTest {
 
   @Test
   void aLargeForgetSetAtTestAccuracyWithAChanceAttackPasses() {
-    assertTrue(policy.evaluate(samples(0.945, 0.94, 0.52, 1000)).passed());
+    // The parent had all 1000 right: the forget-accuracy check can see them, and this passes it.
+    PolicyOutcome outcome =
+        policy.evaluate(
+            samples(0.945, 0.94, 0.52, 1000)
+                .withEvidence(new Evidence(false, 1.0, 0.94, 0.69, null)));
+    assertTrue(outcome.passed(), outcome.details().toString());
   }
 }
