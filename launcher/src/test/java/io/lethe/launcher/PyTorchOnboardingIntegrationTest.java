@@ -154,7 +154,15 @@ class PyTorchOnboardingIntegrationTest {
         assertEquals(ReceiptStatus.APPLIED, receipt.getStatus(), receipt.toString());
         assertEquals(m.id(), receipt.getModelId());
         JsonNode version = awaitVersion(m.id(), receipt.getModelVersion());
-        assertEquals("PASSED", version.path("status").asText(), version.toString());
+        String status = version.path("status").asText();
+        if (kind.equals("class")) {
+          assertEquals("PASSED", status, version.toString());
+        } else {
+          // A few rows of a model without a training recipe: the checks cannot tell the result
+          // from the model as given and there is no exact retraining to escalate to, so the
+          // version is NOT_VERIFIED (insufficient evidence, never PASSED) and still applied.
+          assertTrue(Set.of("PASSED", "NOT_VERIFIED").contains(status), version.toString());
+        }
         JsonNode metrics = version.path("metrics");
         assertTrue(metrics.path("forgetSetSize").asInt() > 0, metrics.toString());
         assertTrue(

@@ -366,8 +366,9 @@ public final class UnlearningPlanner implements Unlearner {
   }
 
   /**
-   * A verdict as a version's status: insufficient evidence is NOT_VERIFIED, which the worker does
-   * not apply (FAILED receipts, never a base for the next batch) and the registry never promotes.
+   * A verdict as a version's status: insufficient evidence is NOT_VERIFIED, never PASSED. The
+   * worker applies it (the model without the batch's data is better than the parent with it) and
+   * the registry's certificate says its forgetting was not verified.
    */
   static VerificationStatus statusOf(PolicyOutcome verdict) {
     return switch (verdict.status()) {

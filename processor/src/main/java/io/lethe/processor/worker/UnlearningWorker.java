@@ -7,7 +7,6 @@ import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
 import io.lethe.avro.TrainingLineage;
 import io.lethe.avro.UnlearningBatch;
-import io.lethe.avro.VerificationStatus;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.processor.topology.Receipts;
 import java.time.Duration;
@@ -445,7 +444,7 @@ public final class UnlearningWorker implements AutoCloseable {
             .setCreatedAt(Instant.now())
             .build();
     Map<String, TrainingLineage> lineage =
-        version.getStatus() == VerificationStatus.PASSED
+        VersionLog.applies(version.getStatus())
             ? lineageAfter(present, batch.getModelId(), job.after())
             : Map.of();
     publish(batch, triage, partition, record.offset(), version, outcome.failureReason(), lineage);
@@ -623,7 +622,7 @@ public final class UnlearningWorker implements AutoCloseable {
       Map<String, TrainingLineage> lineage)
       throws BatchAbandoned {
     checkStillOwned();
-    boolean applied = version != null && version.getStatus() == VerificationStatus.PASSED;
+    boolean applied = version != null && VersionLog.applies(version.getStatus());
     List<BatchedRequest> present = triage.present();
     Set<String> presentIds = new LinkedHashSet<>(requestIds(present));
     long now = System.currentTimeMillis();

@@ -72,7 +72,7 @@ final class VersionLog implements AutoCloseable {
       return;
     }
     highest.merge(version.getModelId(), version.getVersion(), Math::max);
-    if (version.getStatus() == VerificationStatus.PASSED) {
+    if (applies(version.getStatus())) {
       latestGood.merge(
           version.getModelId(), version, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
     }
@@ -81,7 +81,18 @@ final class VersionLog implements AutoCloseable {
     }
   }
 
-  /** The newest version that passed verification: the base the next batch builds on. */
+  /**
+   * Whether a version with this status applies its batch: PASSED, or NOT_VERIFIED (the checks had
+   * too little evidence either way and there was no exact retraining to escalate to). Such a
+   * version is still the model without the batch's data, better than the parent that holds it, so
+   * its requests are APPLIED and it is the next base; its verdict travels in its status, its {@code
+   * evidence} metric and the registry's certificate. Only FAILED is not applied.
+   */
+  static boolean applies(VerificationStatus status) {
+    return status == VerificationStatus.PASSED || status == VerificationStatus.NOT_VERIFIED;
+  }
+
+  /** The newest version that applied its batch: the base the next batch builds on. */
   Optional<ModelVersion> latestGood(String modelId) {
     return Optional.ofNullable(latestGood.get(modelId));
   }

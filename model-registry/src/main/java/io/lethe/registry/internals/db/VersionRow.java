@@ -43,6 +43,15 @@ public record VersionRow(
     return status == VerificationStatus.PASSED;
   }
 
+  /**
+   * Whether this version applied its batch: PASSED, or NOT_VERIFIED (built without the batch's
+   * data, but its checks had too little evidence to say it forgot). Both may serve; the certificate
+   * says which.
+   */
+  public boolean applied() {
+    return status == VerificationStatus.PASSED || status == VerificationStatus.NOT_VERIFIED;
+  }
+
   public boolean failed() {
     return status == VerificationStatus.FAILED;
   }

@@ -265,9 +265,13 @@ public final class AliasService {
 
   private static void checkServable(VersionRow v, ErasureLedger ledger) {
     String what = v.modelId() + " version " + v.version();
-    if (!v.passed()) {
+    if (!v.applied()) {
       throw RegistryException.conflict(
-          what + " is " + v.status() + "; only versions whose verification PASSED may be promoted");
+          what
+              + " is "
+              + v.status()
+              + "; only versions that applied their batch (PASSED, or NOT_VERIFIED: insufficient"
+              + " evidence) may be promoted");
     }
     if (!v.artifactVerified()) {
       throw RegistryException.conflict(

@@ -228,6 +228,7 @@ public final class CertificateService {
                 + " was built without the request's data; its forgetting"
                 + " was not verified ("
                 + v.status()
+                + (v.applied() ? ": the checks had insufficient evidence either way" : "")
                 + ")");
     ObjectNode artifact = cert.putObject("artifact");
     artifact.put("sha256", v.artifactSha256());

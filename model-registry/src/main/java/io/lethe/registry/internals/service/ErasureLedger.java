@@ -75,7 +75,7 @@ final class ErasureLedger {
   }
 
   static boolean servable(VersionRow v) {
-    return v.passed() && v.artifactVerified() && !v.purged();
+    return v.applied() && v.artifactVerified() && !v.purged();
   }
 
   /** The non-FAILED versions on {@code v}'s lineage chain (itself and its ancestors). */
