@@ -99,6 +99,7 @@ public final class LifetimeBenchmark {
     Set<Integer> forgottenClasses = new TreeSet<>();
     List<EarlierSet> earlier = new ArrayList<>();
     List<LifetimeRow> rows = new ArrayList<>();
+    List<Path> files = List.of();
     ClassifierModel current = original.copy();
     try (original) {
       for (int n = 1; n <= options.batches(); n++) {
@@ -193,21 +194,28 @@ public final class LifetimeBenchmark {
                 oracleMillis);
         rows.add(row);
         logRow(row);
+        // Rewritten after every batch: a run stopped early leaves its batches so far on disk.
+        files = writeReports(rows, originalTest);
         earlier.add(new EarlierSet(batch.kind(), forget));
       }
     } finally {
       current.close();
     }
-    List<Path> files = List.of();
-    if (options.outputDir() != null) {
-      try {
-        files = LifetimeReport.write(rows, options, originalTest, options.outputDir());
-        log("wrote %s", files);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    if (!files.isEmpty()) {
+      log("wrote %s", files);
     }
     return new Result(originalTest, List.copyOf(rows), files);
+  }
+
+  private List<Path> writeReports(List<LifetimeRow> rows, double originalTest) {
+    if (options.outputDir() == null) {
+      return List.of();
+    }
+    try {
+      return LifetimeReport.write(rows, options, originalTest, options.outputDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The new version, what made it, and the policy's verdict on it. */
