@@ -23,37 +23,47 @@ import picocli.CommandLine.Option;
             + " cumulative retain set, and write lifetime.csv and lifetime.svg.")
 public final class LifetimeBenchCommand implements Callable<Integer> {
 
-  @Option(names = "--batches", defaultValue = "100", description = "Batches (default: 100).")
+  @Option(
+      names = "--batches",
+      defaultValue = "" + LifetimeOptions.DEFAULT_BATCHES,
+      description = "Batches (default: ${DEFAULT-VALUE}).")
   int batches;
 
   @Option(
       names = "--oracle-every",
-      defaultValue = "1",
-      description = "Retrain the oracle after every K-th batch and the last (default: 1).")
+      defaultValue = "" + LifetimeOptions.DEFAULT_ORACLE_EVERY,
+      description =
+          "Retrain the oracle after every K-th batch and the last (default: ${DEFAULT-VALUE}).")
   int oracleEvery;
 
   @Option(
       names = "--class-every",
-      defaultValue = "25",
-      description = "Every K-th batch forgets a class (0: never; default: 25).")
+      defaultValue = "" + LifetimeOptions.DEFAULT_CLASS_EVERY,
+      description = "Every K-th batch forgets a class (0: never; default: ${DEFAULT-VALUE}).")
   int classEvery;
 
   @Option(
       names = "--batch-samples",
-      defaultValue = "20",
-      description = "Samples per sample or subject batch (default: 20).")
+      defaultValue = "" + LifetimeOptions.DEFAULT_BATCH_SAMPLES,
+      description = "Samples per sample or subject batch (default: ${DEFAULT-VALUE}).")
   int batchSamples;
 
   @Option(
       names = "--subject-size",
-      defaultValue = "10",
-      description = "Samples per synthetic data subject (default: 10).")
+      defaultValue = "" + LifetimeOptions.DEFAULT_SUBJECT_SIZE,
+      description = "Samples per synthetic data subject (default: ${DEFAULT-VALUE}).")
   int subjectSize;
 
-  @Option(names = "--class-method", defaultValue = "famr", description = "Default: famr.")
+  @Option(
+      names = "--class-method",
+      defaultValue = LifetimeOptions.DEFAULT_CLASS_METHOD,
+      description = "Method for class batches (default: ${DEFAULT-VALUE}).")
   String classMethod;
 
-  @Option(names = "--sample-method", defaultValue = "muso", description = "Default: muso.")
+  @Option(
+      names = "--sample-method",
+      defaultValue = LifetimeOptions.DEFAULT_SAMPLE_METHOD,
+      description = "Method for sample and subject batches (default: ${DEFAULT-VALUE}).")
   String sampleMethod;
 
   @Option(
@@ -61,13 +71,22 @@ public final class LifetimeBenchCommand implements Callable<Integer> {
       description = "Keep a result that fails verification instead of retraining exactly.")
   boolean noEscalation;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default: 42).")
+  @Option(
+      names = "--seed",
+      defaultValue = "" + LifetimeOptions.DEFAULT_SEED,
+      description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--arch", defaultValue = "mlp", description = "mlp or cnn (default: mlp).")
+  @Option(
+      names = "--arch",
+      defaultValue = "mlp",
+      description = "mlp or cnn (default: ${DEFAULT-VALUE}).")
   String arch;
 
-  @Option(names = "--epochs", defaultValue = "8", description = "Training epochs (default: 8).")
+  @Option(
+      names = "--epochs",
+      defaultValue = "" + LifetimeOptions.DEFAULT_EPOCHS,
+      description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(

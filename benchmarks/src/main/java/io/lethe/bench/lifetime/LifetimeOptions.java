@@ -40,6 +40,21 @@ public record LifetimeOptions(
   /** Bounds a run's sizes before anything is allocated. */
   public static final int MAX_BATCHES = 10_000;
 
+  // The defaults, in one place: the command line's option defaults refer to these.
+  public static final long DEFAULT_SEED = 42;
+  public static final int DEFAULT_EPOCHS = 8;
+  public static final int DEFAULT_BATCHES = 100;
+  public static final int DEFAULT_ORACLE_EVERY = 1;
+  public static final int DEFAULT_CLASS_EVERY = 25;
+  public static final int DEFAULT_BATCH_SAMPLES = 20;
+  public static final int DEFAULT_SUBJECT_SIZE = 10;
+
+  /** The catalog's default class method (a catalog entry that names none gets it). */
+  public static final String DEFAULT_CLASS_METHOD = "famr";
+
+  /** The catalog's default sample method. */
+  public static final String DEFAULT_SAMPLE_METHOD = "muso";
+
   public LifetimeOptions {
     if (batches < 1 || batches > MAX_BATCHES) {
       throw new IllegalArgumentException("batches must be in [1, " + MAX_BATCHES + "]: " + batches);
@@ -62,6 +77,18 @@ public record LifetimeOptions(
    */
   public static LifetimeOptions defaults() {
     return new LifetimeOptions(
-        42, new Mlp(), 8, 0, 100, 1, 25, 20, 10, "famr", "muso", true, Path.of("docs/bench"));
+        DEFAULT_SEED,
+        new Mlp(),
+        DEFAULT_EPOCHS,
+        0,
+        DEFAULT_BATCHES,
+        DEFAULT_ORACLE_EVERY,
+        DEFAULT_CLASS_EVERY,
+        DEFAULT_BATCH_SAMPLES,
+        DEFAULT_SUBJECT_SIZE,
+        DEFAULT_CLASS_METHOD,
+        DEFAULT_SAMPLE_METHOD,
+        true,
+        Path.of("docs/bench"));
   }
 }
