@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       LineageCommand.class,
       RegistryCommand.class,
       BenchCommand.class,
+      LifetimeBenchCommand.class,
       PipelineBenchCommand.class
     })
 public final class LetheCli {
