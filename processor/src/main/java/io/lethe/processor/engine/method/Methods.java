@@ -21,6 +21,8 @@ public final class Methods {
     REGISTRY.put(Famr.NAME, Famr::new);
     REGISTRY.put(Slug.NAME, Slug::new);
     REGISTRY.put(Ssd.NAME, Ssd::new);
+    REGISTRY.put(SalUn.NAME, SalUn::new);
+    REGISTRY.put(Scrub.NAME, Scrub::new);
   }
 
   private Methods() {}

@@ -85,6 +85,10 @@ class MethodSettingsTest {
                     "retainSamples",
                     "evalSamples"),
             "ssd", List.of("alpha", "lambda", "retainSamples", "batch"));
+    // methods added after the typing: their settings as documented
+    keys = new java.util.HashMap<>(keys);
+    keys.put("salun", List.of("saliency", "lr", "epochs", "retainRatio", "batch", "saliencyBatch"));
+    keys.put("scrub", List.of("lr", "maxSteps", "minSteps", "alpha", "temperature", "batch"));
     assertEquals(Set.copyOf(Methods.names()), keys.keySet());
     for (UnlearningMethod m : Methods.all()) {
       assertEquals(keys.get(m.name()), Settings.keys(m.settingsType()), m.name());
@@ -107,6 +111,10 @@ class MethodSettingsTest {
         new MnemonicCode.Settings(16, 4.0, 16, 4, 0.05, 8, 12), MnemonicCode.Settings.DEFAULTS);
     assertEquals(new Slug.Settings(0.0, 4.0, 10, 256, 256, 500), Slug.Settings.DEFAULTS);
     assertEquals(new Ssd.Settings(100, 1, 2000, 32), Ssd.Settings.DEFAULTS);
+    assertEquals(new SalUn.Settings(0.2, 1e-3f, 4, 3.0, 64, 256), SalUn.Settings.DEFAULTS);
+    assertEquals(new SalUn.Settings(0.5, 5e-4f, 3, 4.0, 64, 256), SalUn.Settings.CLASS_DEFAULTS);
+    assertSame(SalUn.Settings.CLASS_DEFAULTS, new SalUn().defaultSettings(ForgetScope.CLASS));
+    assertEquals(new Scrub.Settings(3e-3f, 20, 60, 1.0, 4.0, 64), Scrub.Settings.DEFAULTS);
     UnlearningMethod neggrad = Methods.byName("neggrad-plus");
     assertSame(NegGradPlus.Settings.CLASS_DEFAULTS, neggrad.defaultSettings(ForgetScope.CLASS));
     assertSame(NegGradPlus.Settings.SAMPLES_DEFAULTS, neggrad.defaultSettings(ForgetScope.SAMPLES));

@@ -149,7 +149,9 @@ class SpecialMethodsTest {
             "mnemonic",
             "famr",
             "slug",
-            "ssd"),
+            "ssd",
+            "salun",
+            "scrub"),
         Methods.names());
     for (String name : Methods.names()) {
       UnlearningMethod m = Methods.byName(name);
