@@ -7,7 +7,6 @@ import io.lethe.processor.catalog.CatalogReader;
 import io.lethe.processor.catalog.LiveCatalog;
 import io.lethe.processor.catalog.ModelCatalog;
 import io.lethe.processor.worker.ArtifactStore;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CatalogFollower implements ModelFeed {
   private static final Logger log = LoggerFactory.getLogger(CatalogFollower.class);
-  private static final Duration POLL = Duration.ofMillis(500);
 
   private final String bootstrapServers;
   private final Map<String, Object> clientConfig;
@@ -45,8 +43,7 @@ public final class CatalogFollower implements ModelFeed {
   private final Set<String> fromCatalogFile;
   private final Map<String, ModelRegistration> applied = new HashMap<>();
   private KafkaConsumer<String, byte[]> consumer;
-  private Thread thread;
-  private volatile boolean running;
+  private PollingThread poller;
 
   public CatalogFollower(
       String bootstrapServers,
@@ -76,7 +73,7 @@ public final class CatalogFollower implements ModelFeed {
     consumer.seekToBeginning(partitions);
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(PollingThread.POLL)) {
         apply(r, progress);
       }
     }
@@ -85,33 +82,22 @@ public final class CatalogFollower implements ModelFeed {
   /** Follows new registrations on a thread of its own. */
   @Override
   public synchronized void start(Consumer<String> progress) {
-    running = true;
-    thread =
-        new Thread(
-            () -> {
-              while (running) {
-                try {
-                  for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                    apply(r, progress);
-                  }
-                } catch (org.apache.kafka.common.errors.WakeupException e) {
-                  return;
-                } catch (RuntimeException e) {
-                  // One bad registration must not stop the others: it was logged, go on.
-                  log.error("Registration not applied: {}", e.toString());
-                }
-              }
-            },
-            "lethe-catalog-follower");
-    thread.setDaemon(true);
-    thread.start();
+    poller =
+        new PollingThread(
+            "lethe-catalog-follower",
+            consumer,
+            r -> apply(r, progress),
+            e -> log.error("Registration not applied: {}", e.toString()));
   }
 
   private void apply(ConsumerRecord<String, byte[]> record, Consumer<String> progress) {
     if (record.value() == null) {
       // A tombstone would retire the model; retiring is not supported (erasure must stay
       // provable), so it is ignored with a warning.
-      log.warn("Ignored a tombstone for model {} on {}", safe(record.key()), record.topic());
+      log.warn(
+          "Ignored a tombstone for model {} on {}",
+          PollingThread.safe(record.key()),
+          record.topic());
       return;
     }
     ModelRegistration reg;
@@ -172,24 +158,14 @@ public final class CatalogFollower implements ModelFeed {
     return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  private static String safe(String text) {
-    return text == null ? "null" : text.replaceAll("[^A-Za-z0-9._-]", "?");
-  }
-
   @Override
   public synchronized void close() {
-    running = false;
-    if (consumer != null) {
-      consumer.wakeup();
-      if (thread != null) {
-        try {
-          thread.join(5_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+    if (poller != null) {
+      poller.close();
+    } else if (consumer != null) {
       consumer.close();
-      consumer = null;
     }
+    poller = null;
+    consumer = null;
   }
 }

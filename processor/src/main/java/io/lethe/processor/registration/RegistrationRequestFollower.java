@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,7 +50,6 @@ public final class RegistrationRequestFollower implements ModelFeed {
   public static final String GROUP_ID = "lethe-registrations";
 
   private static final Logger log = LoggerFactory.getLogger(RegistrationRequestFollower.class);
-  private static final Duration POLL = Duration.ofMillis(500);
 
   private final String bootstrapServers;
   private final Map<String, Object> clientConfig;
@@ -62,8 +59,7 @@ public final class RegistrationRequestFollower implements ModelFeed {
   private final Registrar registrar;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> producer;
-  private Thread thread;
-  private volatile boolean running;
+  private PollingThread poller;
 
   /**
    * @param registrationDir what relative paths in a registration are relative to
@@ -92,27 +88,17 @@ public final class RegistrationRequestFollower implements ModelFeed {
     consumer = newConsumer();
     producer = newProducer();
     consumer.subscribe(List.of(topics.registrationRequests.name()));
-    running = true;
-    thread = new Thread(this::follow, "lethe-registration-requests");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void follow() {
-    while (running) {
-      try {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          handle(r);
-        }
-      } catch (WakeupException e) {
-        return;
-      } catch (RuntimeException e) {
-        // Kafka itself failed (not the registration): the uncommitted request is read again.
-        log.error("Registration requests: {}; retrying", e.toString());
-        consumer.unsubscribe();
-        consumer.subscribe(List.of(topics.registrationRequests.name()));
-      }
-    }
+    poller =
+        new PollingThread(
+            "lethe-registration-requests",
+            consumer,
+            this::handle,
+            e -> {
+              // Kafka itself failed (not the registration): the uncommitted request is read again.
+              log.error("Registration requests: {}; retrying", e.toString());
+              consumer.unsubscribe();
+              consumer.subscribe(List.of(topics.registrationRequests.name()));
+            });
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
@@ -148,7 +134,7 @@ public final class RegistrationRequestFollower implements ModelFeed {
     commit(record);
     log.info(
         "Registration {}: {} ({})",
-        safe(outcome.getRegistrationId()),
+        PollingThread.safe(outcome.getRegistrationId()),
         outcome.getStatus(),
         outcome.getStatus() == RegistrationStatus.ACCEPTED
             ? outcome.getModels().stream().map(RegisteredModel::getModelId).toList()
@@ -230,23 +216,11 @@ public final class RegistrationRequestFollower implements ModelFeed {
     return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static String safe(String text) {
-    return text == null ? "null" : text.replaceAll("[^A-Za-z0-9._-]", "?");
-  }
-
   @Override
   public synchronized void close() {
-    running = false;
-    if (consumer != null) {
-      consumer.wakeup();
-      if (thread != null) {
-        try {
-          thread.join(5_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      consumer.close();
+    if (poller != null) {
+      poller.close();
+      poller = null;
       consumer = null;
     }
     if (producer != null) {

@@ -158,7 +158,9 @@ class ModelRegistrationIntegrationTest {
     Path changed =
         rewrite(
             "class: {method: muso}\n      samples: {method: muso}",
-            "class: {method: muso}\n      samples: {method: finetune}");
+            // Without escalation: one sample gives the checks no evidence either way, and with
+            // it the batch would be retrained exactly, hiding which generation's method ran.
+            "class: {method: muso}\n      samples: {method: finetune}\n      escalation: none");
     assertEquals(
         List.of(new Registrar.Result(DIGITS, Registrar.Outcome.NEW_GENERATION, 2)),
         registrar.register(changed, List.of(DIGITS), "test"));
@@ -171,9 +173,13 @@ class ModelRegistrationIntegrationTest {
             .setSampleIds(List.of(digits.train().id(100)))
             .build());
     awaitFinal(Set.of("reg-samples-2"));
-    assertEquals(ReceiptStatus.APPLIED, finals.get("reg-samples-2").getStatus());
+    assertEquals(
+        ReceiptStatus.APPLIED,
+        finals.get("reg-samples-2").getStatus(),
+        finals.get("reg-samples-2").toString());
     ModelVersion v = version(DIGITS, finals.get("reg-samples-2").getModelVersion());
     assertEquals("finetune", v.getMethod(), "the new generation's method ran");
+    assertEquals(VerificationStatus.NOT_VERIFIED, v.getStatus(), "applied, never plain PASSED");
   }
 
   @Test

@@ -72,4 +72,45 @@ class VerificationPolicyEvidenceTest {
     assertEquals(PolicyOutcome.Status.FAILED, failed.status());
     assertEquals(java.util.List.of("per-example"), failed.failedChecks());
   }
+
+  @ParameterizedTest(name = "{0} samples")
+  @CsvSource({"1", "5", "20"})
+  void aForgettingCheckFailingOnExactRetrainingIsAFalseAlarmNotAFailure(int n) {
+    // Every sample flagged: what a chance flag of a fresh retraining looks like at its worst.
+    PerExampleEvidence flagged =
+        new PerExampleEvidence(n, 4, 2.8, 3.0, n, 0, PerExampleMembership.allowedFlags(n), 0.0);
+    PolicyOutcome exact =
+        policy.evaluate(
+            report(1.0, 0.96, Double.NaN, n)
+                .withEvidence(new Evidence(true, 1.0, 0.96, Double.NaN, flagged)));
+    assertEquals(PolicyOutcome.Status.PASSED, exact.status(), exact.details().toString());
+    assertTrue(exact.details().toString().contains("false alarm"), exact.details().toString());
+    // Control: the same figures from an approximate method are FAILED by that check.
+    PolicyOutcome approximate =
+        policy.evaluate(
+            report(1.0, 0.96, Double.NaN, n)
+                .withEvidence(new Evidence(false, 1.0, 0.96, Double.NaN, flagged)));
+    assertEquals(PolicyOutcome.Status.FAILED, approximate.status());
+    // Utility still fails exact retraining: a retrain that cannot keep the retain set is FAILED.
+    VerificationReport poor =
+        new VerificationReport(
+            ForgetScope.SAMPLES,
+            1.0,
+            0.10,
+            0.96,
+            Double.NaN,
+            null,
+            null,
+            null,
+            10L,
+            null,
+            n,
+            7000,
+            0.99);
+    assertEquals(
+        PolicyOutcome.Status.FAILED,
+        policy
+            .evaluate(poor.withEvidence(new Evidence(true, 1.0, 0.96, Double.NaN, flagged)))
+            .status());
+  }
 }
