@@ -82,7 +82,9 @@ public final class ProcessorOptions {
       description =
           "How many processor instances this deployment may run at once (LETHE_INSTANCES); above"
               + " 1 every instance must have its own --instance-id. Default: ${DEFAULT-VALUE}.")
-  int instances;
+  // 1 also where no command line fills the options (the tools check their -p properties through a
+  // ProcessorOptions of their own).
+  int instances = 1;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
