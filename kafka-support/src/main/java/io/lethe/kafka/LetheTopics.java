@@ -1,6 +1,8 @@
 package io.lethe.kafka;
 
 import io.lethe.avro.AliasEvent;
+import io.lethe.avro.CalibrationReport;
+import io.lethe.avro.CalibrationRequest;
 import io.lethe.avro.DeletionRequest;
 import io.lethe.avro.ModelRegistration;
 import io.lethe.avro.ModelVersion;
@@ -26,6 +28,8 @@ public final class LetheTopics {
   public final Topic<String, ModelRegistration> models;
   public final Topic<String, RegistrationRequest> registrationRequests;
   public final Topic<String, RegistrationOutcome> registrationOutcomes;
+  public final Topic<String, CalibrationRequest> calibrationRequests;
+  public final Topic<String, CalibrationReport> calibrations;
   public final AvroSerdes serdes;
 
   public LetheTopics(TopicNames names, AvroSerdes serdes) {
@@ -52,5 +56,10 @@ public final class LetheTopics {
     this.registrationOutcomes =
         new Topic<>(
             names.registrationOutcomes(), Serdes.String(), serdes.serde(RegistrationOutcome.class));
+    this.calibrationRequests =
+        new Topic<>(
+            names.calibrationRequests(), Serdes.String(), serdes.serde(CalibrationRequest.class));
+    this.calibrations =
+        new Topic<>(names.calibrations(), Serdes.String(), serdes.serde(CalibrationReport.class));
   }
 }

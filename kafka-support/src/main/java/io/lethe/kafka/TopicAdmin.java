@@ -33,10 +33,12 @@ public final class TopicAdmin {
     List<NewTopic> topics = new ArrayList<>();
     for (String name : names.all()) {
       NewTopic topic = new NewTopic(name, partitions, replication);
-      // Lineage, the catalog and registration outcomes keep the latest record per key for ever.
+      // Lineage, the catalog, registration outcomes and calibrations keep the latest record per
+      // key for ever.
       if (name.equals(names.trainingLineage())
           || name.equals(names.models())
-          || name.equals(names.registrationOutcomes())) {
+          || name.equals(names.registrationOutcomes())
+          || name.equals(names.calibrations())) {
         topic.configs(
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       }

@@ -18,7 +18,9 @@ public record TopicNames(
     String aliasEvents,
     String models,
     String registrationRequests,
-    String registrationOutcomes) {
+    String registrationOutcomes,
+    String calibrationRequests,
+    String calibrations) {
 
   public static final TopicNames DEFAULTS =
       new TopicNames(
@@ -31,7 +33,9 @@ public record TopicNames(
           "lethe.alias-events",
           "lethe.models",
           "lethe.registration-requests",
-          "lethe.registration-outcomes");
+          "lethe.registration-outcomes",
+          "lethe.calibration-requests",
+          "lethe.calibrations");
 
   /** The settings {@link #fromConfig} reads: {@code lethe.topic.deletion-requests} and friends. */
   public static final List<String> SETTING_KEYS =
@@ -45,7 +49,9 @@ public record TopicNames(
           "lethe.topic.alias-events",
           "lethe.topic.models",
           "lethe.topic.registration-requests",
-          "lethe.topic.registration-outcomes");
+          "lethe.topic.registration-outcomes",
+          "lethe.topic.calibration-requests",
+          "lethe.topic.calibrations");
 
   /** Reads {@code lethe.topic.deletion-requests} and friends, falling back to the defaults. */
   public static TopicNames fromConfig(Map<String, ?> config) {
@@ -59,7 +65,9 @@ public record TopicNames(
         get(config, "alias-events", DEFAULTS.aliasEvents),
         get(config, "models", DEFAULTS.models),
         get(config, "registration-requests", DEFAULTS.registrationRequests),
-        get(config, "registration-outcomes", DEFAULTS.registrationOutcomes));
+        get(config, "registration-outcomes", DEFAULTS.registrationOutcomes),
+        get(config, "calibration-requests", DEFAULTS.calibrationRequests),
+        get(config, "calibrations", DEFAULTS.calibrations));
   }
 
   /** The same topics with {@code prefix} in front of every name. */
@@ -74,7 +82,9 @@ public record TopicNames(
         prefix + aliasEvents,
         prefix + models,
         prefix + registrationRequests,
-        prefix + registrationOutcomes);
+        prefix + registrationOutcomes,
+        prefix + calibrationRequests,
+        prefix + calibrations);
   }
 
   public List<String> all() {
@@ -88,7 +98,9 @@ public record TopicNames(
         aliasEvents,
         models,
         registrationRequests,
-        registrationOutcomes);
+        registrationOutcomes,
+        calibrationRequests,
+        calibrations);
   }
 
   private static String get(Map<String, ?> config, String key, String fallback) {
