@@ -28,6 +28,16 @@ public interface UnlearningMethod {
   Record defaultSettings(ForgetScope scope);
 
   /**
+   * The settings a calibration tries for tasks of {@code scope}: a small grid (2 to 6 points) over
+   * the settings that decide outcomes, cheapest first (a calibration that ties on quality keeps the
+   * earliest point). Each point is bound onto {@link #defaultSettings}. Only the defaults unless
+   * overridden.
+   */
+  default java.util.List<Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(Map.of());
+  }
+
+  /**
    * Checks settings as they arrive (from the catalog, the command line or Kafka) without running
    * the method.
    *
