@@ -24,8 +24,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "Register models with a running deployment, and list what is registered.",
-    subcommands = {ModelsCommand.Register.class, ModelsCommand.ListModels.class})
+    description =
+        "Register models with a running deployment, list what is registered, calibrate a"
+            + " model's unlearning.",
+    subcommands = {
+      ModelsCommand.Register.class,
+      ModelsCommand.ListModels.class,
+      CalibrateCommand.class
+    })
 public final class ModelsCommand {
 
   /** Where the deployment is: the same settings as the processor's. */
@@ -46,7 +52,8 @@ public final class ModelsCommand {
 
     @Mixin ProcessorOptions options;
 
-    Registrar registrar() {
+    /** The deployment's topics (created if missing). */
+    LetheTopics topics() {
       Map<String, Object> config = options.checkedConfig();
       if (schemaRegistryUrl != null && !schemaRegistryUrl.isBlank()) {
         config.put(AvroSerdes.REGISTRY_URL, schemaRegistryUrl);
@@ -54,7 +61,11 @@ public final class ModelsCommand {
       LetheTopics topics =
           new LetheTopics(TopicNames.fromConfig(config), AvroSerdes.fromConfig(config));
       TopicAdmin.ensureTopics(bootstrapServers, options.kafkaClient(), topics.names, 1, (short) 1);
-      return new Registrar(bootstrapServers, options.kafkaClient(), topics);
+      return topics;
+    }
+
+    Registrar registrar() {
+      return new Registrar(bootstrapServers, options.kafkaClient(), topics());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lethe.processor;
 
 import io.lethe.kafka.LetheTopics;
+import io.lethe.processor.calibration.CalibrationFeed;
 import io.lethe.processor.catalog.CatalogModel;
 import io.lethe.processor.catalog.LiveCatalog;
 import io.lethe.processor.catalog.ModelCatalog;
@@ -133,14 +134,22 @@ public final class ProcessorAssembly {
         listener,
         (s, artifacts) ->
             ModelFeed.both(
-                new CatalogFollower(
-                    s.bootstrapServers(),
-                    s.kafkaClient(),
-                    topics,
-                    catalog,
-                    artifacts,
-                    s.workerId() + "-registrations"),
-                new RegistrationRequestFollower(
-                    s.bootstrapServers(), s.kafkaClient(), topics, registrationDir, s.workerId())));
+                ModelFeed.both(
+                    new CatalogFollower(
+                        s.bootstrapServers(),
+                        s.kafkaClient(),
+                        topics,
+                        catalog,
+                        artifacts,
+                        s.workerId() + "-registrations"),
+                    new RegistrationRequestFollower(
+                        s.bootstrapServers(),
+                        s.kafkaClient(),
+                        topics,
+                        registrationDir,
+                        s.workerId())),
+                // After the registrations: models registered at run time are calibrated too.
+                new CalibrationFeed(
+                    s.bootstrapServers(), s.kafkaClient(), topics, catalog, planner)));
   }
 }

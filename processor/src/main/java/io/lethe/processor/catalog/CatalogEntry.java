@@ -20,6 +20,8 @@ import java.util.Objects;
  *     cost; for small models and audits)
  * @param verification the verification policy
  * @param batching this model's batch limits, or null for the deployment's default
+ * @param calibration whether its unlearning is calibrated on its own data, and which scopes the
+ *     catalog pins
  */
 public record CatalogEntry(
     String id,
@@ -31,7 +33,8 @@ public record CatalogEntry(
     Escalation escalation,
     boolean oracle,
     VerificationPolicy verification,
-    BatchPolicy batching) {
+    BatchPolicy batching,
+    CalibrationPolicy calibration) {
 
   public CatalogEntry {
     Objects.requireNonNull(id, "id");
@@ -42,11 +45,28 @@ public record CatalogEntry(
     Objects.requireNonNull(sampleMethod, "sampleMethod");
     Objects.requireNonNull(escalation, "escalation");
     Objects.requireNonNull(verification, "verification");
+    Objects.requireNonNull(calibration, "calibration");
   }
 
   /** This entry trained for {@code epochs} epochs (tests and demos train briefly). */
   public CatalogEntry withEpochs(int epochs) {
     return withTraining(new TrainingRecipe(training.config().withEpochs(epochs), training.seed()));
+  }
+
+  /** This entry under another calibration policy. */
+  public CatalogEntry withCalibration(CalibrationPolicy value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        verification,
+        batching,
+        value);
   }
 
   /** This entry with other methods for classes and samples. */
@@ -61,7 +81,8 @@ public record CatalogEntry(
         escalation,
         oracle,
         verification,
-        batching);
+        batching,
+        calibration);
   }
 
   public CatalogEntry withEscalation(Escalation value) {
@@ -75,7 +96,8 @@ public record CatalogEntry(
         value,
         oracle,
         verification,
-        batching);
+        batching,
+        calibration);
   }
 
   public CatalogEntry withTraining(TrainingRecipe value) {
@@ -89,7 +111,8 @@ public record CatalogEntry(
         escalation,
         oracle,
         verification,
-        batching);
+        batching,
+        calibration);
   }
 
   /** This entry under another verification policy. */
@@ -104,6 +127,7 @@ public record CatalogEntry(
         escalation,
         oracle,
         value,
-        batching);
+        batching,
+        calibration);
   }
 }

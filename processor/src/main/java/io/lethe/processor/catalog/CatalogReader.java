@@ -167,10 +167,12 @@ public final class CatalogReader {
     Optional<MethodChoice> sampleMethod = Optional.of(MethodChoice.of(DEFAULT_SAMPLE_METHOD));
     Escalation escalation = Escalation.RETRAIN;
     boolean oracle = false;
+    CalibrationPolicy calibration = CalibrationPolicy.DEFAULTS;
     Optional<Node> unlearning = node.object("unlearning", false);
     if (unlearning.isPresent()) {
       Node u = unlearning.get();
-      u.allowOnly(Set.of("class", "samples", "escalation", "oracle"));
+      u.allowOnly(Set.of("class", "samples", "escalation", "oracle", "calibration"));
+      calibration = calibration(u);
       classMethod = method(u, "class", ForgetScope.CLASS, DEFAULT_CLASS_METHOD);
       sampleMethod = method(u, "samples", ForgetScope.SAMPLES, DEFAULT_SAMPLE_METHOD);
       escalation = u.text("escalation", false).map(t -> escalation(u, t)).orElse(escalation);
@@ -229,7 +231,47 @@ public final class CatalogReader {
             escalation,
             oracle,
             verification == null ? VerificationPolicy.defaults() : verification,
-            node.has("batching") ? batching : null));
+            node.has("batching") ? batching : null,
+            calibration));
+  }
+
+  /**
+   * {@code unlearning.calibration: {onboarding: true, budget: 20}}; a scope whose method the
+   * catalog names is pinned.
+   */
+  private static CalibrationPolicy calibration(Node unlearning) {
+    Set<ForgetScope> pinned = java.util.EnumSet.noneOf(ForgetScope.class);
+    if (unlearning.has("class")) {
+      pinned.add(ForgetScope.CLASS);
+    }
+    if (unlearning.has("samples")) {
+      pinned.add(ForgetScope.SAMPLES);
+    }
+    CalibrationPolicy policy = CalibrationPolicy.DEFAULTS.withPinned(pinned);
+    Optional<Node> section = unlearning.object("calibration", false);
+    if (section.isEmpty()) {
+      return policy;
+    }
+    Node c = section.get();
+    c.allowOnly(Set.of("onboarding", "budget"));
+    boolean onboarding = c.bool("onboarding").orElse(policy.onboarding());
+    int budget = policy.budgetRetrainings();
+    Optional<String> text = c.text("budget", false);
+    if (text.isPresent()) {
+      try {
+        budget = Integer.parseInt(text.get());
+        return new CalibrationPolicy(onboarding, budget, pinned);
+      } catch (IllegalArgumentException e) {
+        c.problem(
+            "budget",
+            "must be a whole number of retrainings from 2 to "
+                + CalibrationPolicy.MAX_BUDGET
+                + ", got '"
+                + text.get()
+                + "'");
+      }
+    }
+    return new CalibrationPolicy(onboarding, policy.budgetRetrainings(), pinned);
   }
 
   private Optional<Architecture> architecture(Node model, Path baseDir) {

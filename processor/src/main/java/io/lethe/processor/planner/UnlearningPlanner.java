@@ -7,6 +7,11 @@ import io.lethe.processor.catalog.Escalation;
 import io.lethe.processor.catalog.LiveCatalog;
 import io.lethe.processor.catalog.MethodChoice;
 import io.lethe.processor.catalog.ModelCatalog;
+import io.lethe.processor.engine.calibrate.CalibrationInput;
+import io.lethe.processor.engine.calibrate.CalibrationOptions;
+import io.lethe.processor.engine.calibrate.CalibrationResult;
+import io.lethe.processor.engine.calibrate.Calibrator;
+import io.lethe.processor.engine.calibrate.Choice;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.SubjectIndex;
 import io.lethe.processor.engine.method.ForgetScope;
@@ -120,6 +125,67 @@ public final class UnlearningPlanner implements Unlearner {
       }
     }
     return new Trained(found, classes);
+  }
+
+  /**
+   * Calibrates the model's unlearning on its own training rows ({@link Calibrator}) and, unless the
+   * model's entry changed meanwhile, uses the choice from the next batch on. Runs under the engine
+   * lock: batches wait for it.
+   *
+   * @param budgetRetrainings the cost bound, or null for the model's catalog budget
+   * @param seed the seed of the simulated deletions, or null for the model's training seed
+   */
+  public Calibrated calibrate(
+      String modelId, Integer budgetRetrainings, Long seed, Consumer<String> progress) {
+    synchronized (ENGINE) {
+      CatalogModel model = catalog.snapshot().require(modelId);
+      int generation = catalog.generation(modelId).orElse(0);
+      var entry = model.entry();
+      Map<ForgetScope, String> pinned = new java.util.EnumMap<>(ForgetScope.class);
+      if (!entry.calibration().searches(ForgetScope.CLASS)) {
+        pinned.put(ForgetScope.CLASS, entry.classMethod().method());
+      }
+      if (!entry.calibration().searches(ForgetScope.SAMPLES)) {
+        pinned.put(ForgetScope.SAMPLES, entry.sampleMethod().method());
+      }
+      CalibrationOptions options =
+          new CalibrationOptions(
+              budgetRetrainings == null
+                  ? entry.calibration().budgetRetrainings()
+                  : budgetRetrainings,
+              seed == null ? entry.training().seed() : seed);
+      CalibrationResult result =
+          new Calibrator(options)
+              .calibrate(
+                  new CalibrationInput(
+                      entry.architecture(),
+                      model.train(),
+                      model.subjects(),
+                      model.data().standardization(),
+                      entry.training().config(),
+                      entry.training().seed(),
+                      entry.verification(),
+                      pinned),
+                  progress);
+      if (result.status() == CalibrationResult.Status.CALIBRATED) {
+        catalog.applyCalibration(
+            modelId,
+            generation,
+            choiceOf(result, ForgetScope.CLASS),
+            choiceOf(result, ForgetScope.SAMPLES));
+      }
+      return new Calibrated(modelId, generation, result);
+    }
+  }
+
+  /** A calibration's result for the model's generation it ran on. */
+  public record Calibrated(String modelId, int generation, CalibrationResult result) {}
+
+  private static MethodChoice choiceOf(CalibrationResult result, ForgetScope scope) {
+    Choice choice = result.choices().get(scope);
+    return choice == null || choice.pinned()
+        ? null
+        : new MethodChoice(choice.method(), choice.settings());
   }
 
   @Override

@@ -11,14 +11,14 @@ import org.apache.kafka.common.errors.WakeupException;
  * poll or of one record's handling, goes to the follower and the thread goes on: one bad
  * registration must not stop the others.
  */
-final class PollingThread {
-  static final Duration POLL = Duration.ofMillis(500);
+public final class PollingThread {
+  public static final Duration POLL = Duration.ofMillis(500);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
   private volatile boolean running = true;
 
-  PollingThread(
+  public PollingThread(
       String name,
       KafkaConsumer<String, byte[]> consumer,
       Consumer<ConsumerRecord<String, byte[]>> handler,
@@ -45,7 +45,7 @@ final class PollingThread {
   }
 
   /** Stops the thread (waiting up to 5 s) and closes the consumer. */
-  void close() {
+  public void close() {
     running = false;
     consumer.wakeup();
     try {
@@ -57,7 +57,7 @@ final class PollingThread {
   }
 
   /** A record's key or id fit for a log line: only letters, digits and {@code ._-}. */
-  static String safe(String text) {
+  public static String safe(String text) {
     return text == null ? "null" : text.replaceAll("[^A-Za-z0-9._-]", "?");
   }
 }
