@@ -1,10 +1,12 @@
 package io.lethe.processor.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.processor.engine.data.SampleShape;
+import io.lethe.processor.engine.method.ForgetScope;
 import io.lethe.processor.engine.model.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,6 +115,42 @@ class CatalogReaderTest {
     assertEquals(Escalation.RETRAIN, e.escalation());
     assertEquals(TrainingConfig.defaults(), e.training().config());
     assertEquals(null, e.batching());
+    // Nothing pinned: calibration chooses both scopes' methods at onboarding, 20 retrainings.
+    assertEquals(CalibrationPolicy.DEFAULTS, e.calibration());
+  }
+
+  @Test
+  void aScopeTheCatalogNamesIsPinnedAndTheCalibrationSectionIsRead() throws IOException {
+    CatalogEntry pinned =
+        ModelCatalog.load(write("models:\n" + PATIENTS)).require("patients-mlp").entry();
+    assertEquals(
+        java.util.Set.of(ForgetScope.CLASS, ForgetScope.SAMPLES), pinned.calibration().pinned());
+    assertFalse(pinned.calibration().searchesAny());
+    CatalogEntry one =
+        ModelCatalog.load(
+                write(
+                    "models:\n"
+                        + PATIENTS.replace(
+                            "samples: {method: finetune}",
+                            "calibration: {onboarding: false, budget: 8}")))
+            .require("patients-mlp")
+            .entry();
+    assertEquals(
+        new CalibrationPolicy(false, 8, java.util.Set.of(ForgetScope.CLASS)), one.calibration());
+    assertTrue(one.calibration().searches(ForgetScope.SAMPLES));
+    assertEquals("muso", one.sampleMethod().method(), "the default until calibrated");
+  }
+
+  @Test
+  void aBadCalibrationSectionIsReportedWithItsPath() throws IOException {
+    List<String> p =
+        problems(
+            "models:\n"
+                + PATIENTS.replace(
+                    "escalation: none",
+                    "escalation: none\n      calibration: {budget: 1, when: x}"));
+    assertProblem(p, "models[0].unlearning.calibration.budget", "from 2 to 200");
+    assertProblem(p, "models[0].unlearning.calibration.when", "unknown field");
   }
 
   @Test

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** The shipped patient table (Breast Cancer Wisconsin), copied where a test's catalog is. */
-final class PatientTable {
+public final class PatientTable {
 
   private PatientTable() {}
 
   /** Writes {@code train.csv} and {@code test.csv} into {@code dir}. */
-  static void copyTo(Path dir) throws IOException {
+  public static void copyTo(Path dir) throws IOException {
     for (String f : new String[] {"train.csv", "test.csv"}) {
       try (InputStream in =
           PatientTable.class.getResourceAsStream("/datasets/breast-cancer-wisconsin/" + f)) {
