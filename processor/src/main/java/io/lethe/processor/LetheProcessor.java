@@ -224,9 +224,18 @@ public final class LetheProcessor implements AutoCloseable {
     feed.start(progress);
   }
 
-  /** The client settings apply to all of Streams' clients; the explicit overrides win. */
+  /**
+   * The client settings apply to all of Streams' clients; the explicit overrides win. The topology
+   * is a static member of its group, named after the instance (Streams adds each thread's index):
+   * Streams does not leave its group when it closes, so a restarted instance would otherwise wait
+   * out the session timeout (45 s) before it got its partitions back; as the same static member it
+   * takes them back at once.
+   */
   private static Map<String, Object> streamsConfig(Settings settings) {
     Map<String, Object> config = new java.util.HashMap<>(settings.kafkaClient());
+    config.put(
+        org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+        settings.workerId() + "-topology");
     config.putAll(settings.streamsOverrides());
     return config;
   }
