@@ -8,7 +8,7 @@ import io.lethe.avro.CalibrationStatus;
 import io.lethe.kafka.LetheTopics;
 import io.lethe.kafka.TopicReader;
 import io.lethe.processor.catalog.CalibrationPolicy;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -25,8 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lethe models calibrate ID}: asks the deployment's processors to calibrate a model's
@@ -65,12 +67,14 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Mixin ModelsCommand.Connection connection;
 
-  private final PrintStream out = System.out;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (budget != null && (budget < 2 || budget > CalibrationPolicy.MAX_BUDGET)) {
-      System.err.println("--budget must be between 2 and " + CalibrationPolicy.MAX_BUDGET);
+      err.println("--budget must be between 2 and " + CalibrationPolicy.MAX_BUDGET);
       return 2;
     }
     LetheTopics topics = connection.topics();
@@ -136,7 +140,7 @@ final class CalibrateCommand implements Callable<Integer> {
   }
 
   /** The report as a person reads it: the choice per scope, then every candidate. */
-  static void print(CalibrationReport r, PrintStream out) {
+  static void print(CalibrationReport r, PrintWriter out) {
     out.printf(
         Locale.ROOT,
         "%s: %s, seed %d, %.1f of %d retrainings, %.1f s%n",

@@ -270,6 +270,35 @@ class ToolsIntegrationTest {
     assertTrue(run.err().contains("has no record 0:999999"), run.err());
   }
 
+  @Test
+  @Order(20)
+  void modelsCalibrateAsksTheProcessorAndPrintsItsReport() {
+    // The shipped catalog pins both scopes: the processor answers at once, searching nothing.
+    Run pinned = models("calibrate", MODEL, "--wait", "2m");
+    assertEquals(0, pinned.exit(), pinned.toString());
+    assertTrue(pinned.out().contains(MODEL + ": PINNED"), pinned.out());
+    assertEquals(2, count(pinned.out(), "(pinned by the catalog)"), pinned.out());
+    Run unknown = models("calibrate", "no-such-model", "--wait", "2m");
+    assertEquals(1, unknown.exit(), unknown.toString());
+    assertTrue(unknown.out().contains("no model 'no-such-model' is served"), unknown.out());
+    Run badBudget = models("calibrate", MODEL, "--budget", "1");
+    assertEquals(2, badBudget.exit(), badBudget.toString());
+  }
+
+  /** {@code lethe models ...}: a Kafka client only (no registry or processor URL). */
+  private static Run models(String... args) {
+    List<String> all = new ArrayList<>(List.of("models"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--bootstrap-servers", lethe.bootstrapServers()));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = LetheCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(all.toArray(String[]::new));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
   private static String idOf(String dlqOutput, String key) {
     Matcher m = Pattern.compile("(?m)^(\\d+:\\d+)\\s.*key " + key + "$").matcher(dlqOutput);
     assertTrue(m.find(), dlqOutput);
