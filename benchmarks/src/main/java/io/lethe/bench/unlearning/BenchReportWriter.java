@@ -1,5 +1,9 @@
 package io.lethe.bench.unlearning;
 
+import io.lethe.processor.engine.calibrate.CalibrationResult;
+import io.lethe.processor.engine.calibrate.CandidateScore;
+import io.lethe.processor.engine.calibrate.Choice;
+import io.lethe.processor.engine.method.ForgetScope;
 import io.lethe.processor.engine.verify.VerificationReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +29,124 @@ public final class BenchReportWriter {
 
   private BenchReportWriter() {}
 
-  /** Writes {@code results.csv} and {@code results.md} into {@code dir}. */
+  /**
+   * Writes {@code results.csv} and {@code results.md} into {@code dir}, and {@code calibration.csv}
+   * (every candidate the calibration tried) when it calibrated.
+   */
   public static List<Path> write(Benchmark.Result result, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path csv = dir.resolve("results.csv");
     Path md = dir.resolve("results.md");
     Files.writeString(csv, csv(result), StandardCharsets.UTF_8);
     Files.writeString(md, markdown(result), StandardCharsets.UTF_8);
-    return List.of(csv, md);
+    if (result.calibration() == null) {
+      return List.of(csv, md);
+    }
+    Path cal = dir.resolve("calibration.csv");
+    Files.writeString(cal, calibrationCsv(result.calibration()), StandardCharsets.UTF_8);
+    return List.of(csv, md, cal);
+  }
+
+  /** {@code calibrated: class → famr {lr=0.05}, samples → muso {...}}, or what it could not do. */
+  public static String calibratedLine(CalibrationResult c) {
+    List<String> parts = new ArrayList<>();
+    for (ForgetScope scope : List.of(ForgetScope.CLASS, ForgetScope.SAMPLES)) {
+      Choice choice = c.choices().get(scope);
+      parts.add(
+          scope.name().toLowerCase(Locale.ROOT)
+              + " → "
+              + (choice == null
+                  ? "none (the defaults stay)"
+                  : choice.method()
+                      + " "
+                      + choice.settings()
+                      + (choice.pinned() ? " (pinned)" : "")));
+    }
+    return "calibrated: " + String.join(", ", parts);
+  }
+
+  /**
+   * Every candidate: fractions as in {@code results.csv}, gap as a fraction, cost in retrainings.
+   */
+  public static String calibrationCsv(CalibrationResult c) {
+    StringBuilder sb =
+        new StringBuilder(
+            "scope,method,settings,avg_gap,forget_acc,held_out_acc,oracle_held_out_acc,"
+                + "cost_retrainings,verdict,chosen,reason\n");
+    for (CandidateScore s : c.candidates()) {
+      sb.append(
+              String.join(
+                  ",",
+                  s.scope().name().toLowerCase(Locale.ROOT),
+                  s.method(),
+                  quote(s.settings().toString()),
+                  num(s.avgGap()),
+                  num(s.forgetAccuracy()),
+                  num(s.heldOutAccuracy()),
+                  num(s.oracleHeldOutAccuracy()),
+                  num(s.costRetrainings()),
+                  s.verdict(),
+                  String.valueOf(s.chosen()),
+                  quote(s.reason() == null ? "" : s.reason())))
+          .append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void calibrationSection(StringBuilder sb, CalibrationResult c) {
+    sb.append("## Calibration\n\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "On the training rows only (docs/engine.md, \"Calibration\"): %s; seed %d, %.1f of %d"
+                + " retrainings in %.1f s. Simulated deletions: %s. Avg Gap here is to each"
+                + " simulation's own oracle on the calibration's held-out rows (points, mean over the"
+                + " scope's simulations); cost in retrainings of the model. Every candidate is in"
+                + " `calibration.csv`.%s\n\n",
+            c.status(),
+            c.seed(),
+            c.retrainingsUsed(),
+            c.budgetRetrainings(),
+            c.durationMillis() / 1e3,
+            String.join(
+                ", ",
+                c.simulations().stream()
+                    .map(d -> d.name() + " (" + d.forgetSetSize() + " rows)")
+                    .toList()),
+            c.reason() == null ? "" : " " + c.reason() + "."));
+    sb.append(
+        "| scope | method | settings | Avg Gap | UA | held-out | oracle held-out | cost | verdict |\n");
+    sb.append("|---|---|---|---:|---:|---:|---:|---:|---|\n");
+    for (CandidateScore s : c.candidates()) {
+      if (s.verdict().equals(CandidateScore.SKIPPED)) {
+        continue;
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s%s |\n",
+              s.scope().name().toLowerCase(Locale.ROOT),
+              s.method(),
+              s.settings().isEmpty() ? "(defaults)" : s.settings().toString(),
+              pct(s.avgGap()),
+              pct(s.forgetAccuracy()),
+              pct(s.heldOutAccuracy()),
+              pct(s.oracleHeldOutAccuracy()),
+              s.costRetrainings(),
+              s.verdict(),
+              s.chosen() ? " **chosen**" : ""));
+    }
+    long skipped =
+        c.candidates().stream().filter(s -> s.verdict().equals(CandidateScore.SKIPPED)).count();
+    sb.append('\n');
+    if (skipped > 0) {
+      sb.append(skipped).append(" candidates SKIPPED (budget spent, or the method cannot work on");
+      sb.append(" this model); see `calibration.csv`.\n\n");
+    }
+  }
+
+  private static String pct(Double v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%.2f", 100 * v);
   }
 
   /** The CSV text: accuracies and MIA as fractions, times in milliseconds. */
@@ -73,6 +187,11 @@ public final class BenchReportWriter {
     BenchmarkOptions o = result.options();
     StringBuilder sb = new StringBuilder();
     sb.append("# Lethe unlearning benchmark\n\n");
+    if (result.calibration() != null) {
+      sb.append(calibratedLine(result.calibration()))
+          .append(" (each calibrated method runs with its best calibrated settings; see the notes")
+          .append(" and the Calibration section)\n\n");
+    }
     sb.append(
         String.format(
             Locale.ROOT,
@@ -144,6 +263,9 @@ public final class BenchReportWriter {
                 row.policy()));
       }
       sb.append('\n');
+    }
+    if (result.calibration() != null) {
+      calibrationSection(sb, result.calibration());
     }
     sb.append("Method notes:\n\n");
     for (BenchmarkRow row : result.rows()) {

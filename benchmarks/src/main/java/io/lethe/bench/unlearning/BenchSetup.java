@@ -8,6 +8,8 @@ import io.lethe.processor.engine.data.BuiltinDatasets;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
 import io.lethe.processor.engine.data.IdxReader;
+import io.lethe.processor.engine.data.Standardization;
+import io.lethe.processor.engine.data.SubjectIndex;
 import io.lethe.processor.engine.method.Budget;
 import io.lethe.processor.engine.model.TrainingConfig;
 import io.lethe.processor.planner.UnlearningPlanner;
@@ -20,6 +22,8 @@ import java.util.Map;
  * settings a catalog pins.
  *
  * @param pinned settings per method name that the catalog entry gives (others use defaults)
+ * @param subjects which training rows each data subject owns (empty for IDX data)
+ * @param standardization the inputs' standardization, or null
  */
 record BenchSetup(
     String dataset,
@@ -30,7 +34,9 @@ record BenchSetup(
     Architecture architecture,
     TrainingConfig config,
     long seed,
-    Map<String, Budget> pinned) {
+    Map<String, Budget> pinned,
+    SubjectIndex subjects,
+    Standardization standardization) {
 
   /**
    * An IDX file pair (or the built-in MNIST-10k) split by the benchmark itself, 70/10/20 with the
@@ -54,7 +60,9 @@ record BenchSetup(
         options.architecture(),
         TrainingConfig.defaults().withEpochs(options.epochs()),
         options.seed(),
-        Map.of());
+        Map.of(),
+        SubjectIndex.empty(),
+        null);
   }
 
   /**
@@ -85,7 +93,9 @@ record BenchSetup(
         entry.architecture(),
         entry.training().config(),
         entry.training().seed(),
-        Map.copyOf(pinned));
+        Map.copyOf(pinned),
+        model.subjects(),
+        model.data().standardization());
   }
 
   /** The settings for {@code method}: the catalog's when it pins them, else {@code fallback}. */

@@ -3,6 +3,12 @@ package io.lethe.bench.unlearning;
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Architectures;
 import io.lethe.processor.engine.architecture.RandomFeaturesLinear;
+import io.lethe.processor.engine.calibrate.CalibrationInput;
+import io.lethe.processor.engine.calibrate.CalibrationOptions;
+import io.lethe.processor.engine.calibrate.CalibrationResult;
+import io.lethe.processor.engine.calibrate.Calibrator;
+import io.lethe.processor.engine.calibrate.CandidateMethods;
+import io.lethe.processor.engine.calibrate.CandidateScore;
 import io.lethe.processor.engine.data.Dataset;
 import io.lethe.processor.engine.data.DatasetSplit;
 import io.lethe.processor.engine.method.Budget;
@@ -29,6 +35,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -36,7 +44,9 @@ import java.util.TreeSet;
  * Reproduces the unlearning tables on an IDX dataset (the built-in MNIST-10k by default): (1)
  * forget one class, (2) forget a random fraction of the training samples, each with every
  * applicable method on the same split and seed, measured against the retrained oracle; plus (3)
- * MUSO's linear setting against exact retraining from the same initial weights.
+ * MUSO's linear setting against exact retraining from the same initial weights. Unless told {@code
+ * --no-calibrate}, it first calibrates the methods on the training rows alone ({@link Calibrator})
+ * and runs each calibrated method with the best settings calibration found for it.
  *
  * <p>Run from Maven: {@code ./mvnw -q -pl benchmarks -am exec:java
  * -Dexec.mainClass=io.lethe.bench.unlearning.Benchmark -Dexec.args="--out docs/bench"}.
@@ -46,6 +56,7 @@ public final class Benchmark {
   private final BenchmarkOptions options;
   private final PrintStream out;
   private BenchSetup setup;
+  private CalibrationResult calibration;
 
   public Benchmark(BenchmarkOptions options, PrintStream progress) {
     this.options = options;
@@ -62,7 +73,8 @@ public final class Benchmark {
       long seed,
       double originalTestAccuracy,
       long originalTrainMillis,
-      List<BenchmarkRow> rows) {}
+      List<BenchmarkRow> rows,
+      CalibrationResult calibration) {}
 
   /** Runs everything and writes the reports when an output folder is set. */
   public Result run() {
@@ -81,6 +93,7 @@ public final class Benchmark {
         unseen.size(),
         Devices.describe());
     TrainingConfig config = setup.config();
+    calibration = options.calibrate() ? calibrate(train, config) : null;
     List<BenchmarkRow> rows = new ArrayList<>();
     Verifier verifier = new Verifier(unseen, setup.seed());
 
@@ -131,7 +144,8 @@ public final class Benchmark {
             setup.seed(),
             originalTest,
             originalMillis,
-            List.copyOf(rows));
+            List.copyOf(rows),
+            calibration);
     if (options.outputDir() != null) {
       try {
         List<Path> files = BenchReportWriter.write(result, options.outputDir());
@@ -141,6 +155,54 @@ public final class Benchmark {
       }
     }
     return result;
+  }
+
+  /**
+   * Calibrates on the training rows only, as Lethe does when a model is onboarded: the tables then
+   * run each calibrated method with the settings it found (the notes say so).
+   */
+  private CalibrationResult calibrate(Dataset train, TrainingConfig config) {
+    log(
+        "calibrating on the %d training rows (budget %d retrainings)",
+        train.size(), options.calibrationBudget());
+    CalibrationInput input =
+        new CalibrationInput(
+            setup.architecture(),
+            train,
+            setup.subjects(),
+            setup.standardization(),
+            config,
+            setup.seed(),
+            VerificationPolicy.defaults(),
+            Map.of());
+    // --methods narrows the search too: only the methods the tables will show are calibrated.
+    Map<ForgetScope, List<UnlearningMethod>> candidates =
+        new java.util.EnumMap<>(ForgetScope.class);
+    CandidateMethods.defaults()
+        .forEach(
+            (scope, list) -> {
+              List<UnlearningMethod> kept = list.stream().filter(m -> wants(m.name())).toList();
+              if (!kept.isEmpty()) {
+                candidates.put(scope, kept);
+              }
+            });
+    CalibrationResult result =
+        new Calibrator(
+                new CalibrationOptions(options.calibrationBudget(), setup.seed()), candidates)
+            .calibrate(input, line -> log("  %s", line));
+    log(
+        "calibration %s in %.1f s, %.1f retrainings: %s%s",
+        result.status(),
+        result.durationMillis() / 1e3,
+        result.retrainingsUsed(),
+        BenchReportWriter.calibratedLine(result),
+        result.reason() == null ? "" : " (" + result.reason() + ")");
+    return result;
+  }
+
+  /** The calibrated settings of {@code method} on {@code scope}, or empty. */
+  private Optional<CandidateScore> calibrated(ForgetScope scope, String method) {
+    return calibration == null ? Optional.empty() : calibration.bestOf(scope, method);
   }
 
   private ClassifierModel trainSisaIfNeeded(Dataset train, TrainingConfig config) {
@@ -189,7 +251,24 @@ public final class Benchmark {
         if (!wants(method.name()) || !method.scopes().contains(task.scope())) {
           continue;
         }
-        UnlearningTask methodTask = task.withBudget(setup.budgetFor(method.name(), run.budget()));
+        Optional<CandidateScore> tuned =
+            run.budget().asMap().isEmpty()
+                ? calibrated(task.scope(), method.name())
+                : Optional.empty();
+        Budget budget =
+            tuned
+                .map(c -> Budget.of(c.settings()))
+                .orElseGet(() -> setup.budgetFor(method.name(), run.budget()));
+        String calibratedNote =
+            tuned
+                .map(
+                    c ->
+                        "calibrated "
+                            + c.settings()
+                            + (c.chosen() ? " (the calibration's choice)" : "")
+                            + "; ")
+                .orElse("");
+        UnlearningTask methodTask = task.withBudget(budget);
         if (method.name().equals("sisa")) {
           if (sisaOriginal == null) {
             continue;
@@ -199,6 +278,7 @@ public final class Benchmark {
         if (method.name().equals("retrain")) {
           rows.add(
               row(
+                  "",
                   verifier,
                   table,
                   run.label(),
@@ -222,6 +302,7 @@ public final class Benchmark {
                   result.model(), task.forget(), task.retain(), task.scope(), task.forgetClasses());
           rows.add(
               row(
+                  calibratedNote,
                   verifier,
                   table,
                   run.label(),
@@ -246,6 +327,7 @@ public final class Benchmark {
   }
 
   private BenchmarkRow row(
+      String notePrefix,
       Verifier verifier,
       String table,
       String label,
@@ -285,7 +367,7 @@ public final class Benchmark {
         outcome.status() == PolicyOutcome.Status.FAILED
             ? "FAILED " + outcome.failedChecks()
             : outcome.status().name();
-    String notes = result.notes().toString();
+    String notes = notePrefix + result.notes().toString();
     double cpuSpeedup = (double) oracleCpuMillis / Math.max(1L, cpuMillis);
     log(
         "    %-13s UA %6.2f  RA %6.2f  TA %6.2f  MIA %.3f  gap %5.2f  JS %.4f  %7.2f s  x%.1f"
@@ -348,6 +430,7 @@ public final class Benchmark {
             double originalRetain = Evaluator.accuracy(original, task.retain());
             rows.add(
                 row(
+                    "",
                     verifier,
                     table,
                     "retrain",
@@ -362,6 +445,7 @@ public final class Benchmark {
                     oracleCpu));
             BenchmarkRow r =
                 row(
+                    "",
                     verifier,
                     table,
                     "muso",
@@ -455,6 +539,8 @@ public final class Benchmark {
     int shards = d.sisaShards();
     int linear = d.linearSamples();
     boolean validation = false;
+    boolean calibrate = d.calibrate();
+    int calibrationBudget = d.calibrationBudget();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--eval-on-validation")) {
@@ -463,6 +549,10 @@ public final class Benchmark {
       }
       if (a.equals("--no-output")) {
         outDir = null;
+        continue;
+      }
+      if (a.equals("--no-calibrate")) {
+        calibrate = false;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -483,6 +573,7 @@ public final class Benchmark {
         case "--epochs" -> epochs = Integer.parseInt(v);
         case "--shards" -> shards = Integer.parseInt(v);
         case "--linear-samples" -> linear = Integer.parseInt(v);
+        case "--calibration-budget" -> calibrationBudget = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
     }
@@ -500,7 +591,9 @@ public final class Benchmark {
         epochs,
         shards,
         linear,
-        validation);
+        validation,
+        calibrate,
+        calibrationBudget);
   }
 
   /** Command-line help. */
@@ -511,7 +604,7 @@ public final class Benchmark {
         "                 [--seed N] [--arch mlp|cnn]",
         "                 [--out DIR | --no-output] [--methods a,b,...] [--forget-class C]",
         "                 [--forget-fraction F] [--epochs N] [--shards N] [--linear-samples N]",
-        "                 [--eval-on-validation]");
+        "                 [--eval-on-validation] [--no-calibrate] [--calibration-budget N]");
   }
 
   /** Entry point for {@code exec:java}. */

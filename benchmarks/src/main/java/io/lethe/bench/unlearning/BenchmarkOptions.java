@@ -2,6 +2,7 @@ package io.lethe.bench.unlearning;
 
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.architecture.Mlp;
+import io.lethe.processor.engine.calibrate.CalibrationOptions;
 import io.lethe.processor.engine.method.Methods;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,10 @@ import java.util.List;
  * @param linearSamples training samples of the linear (MUSO) table; 0 skips it
  * @param evaluateOnValidation report TA and MIA on the validation split instead of the test split
  *     (for tuning: settings are tuned this way, never on the test split)
+ * @param calibrate calibrate the methods on the training rows first (as Lethe does when a model is
+ *     onboarded) and run each calibrated method with the settings calibration found; false runs
+ *     every method at its defaults (or the catalog's settings)
+ * @param calibrationBudget the calibration's budget in retrainings of the model
  */
 public record BenchmarkOptions(
     Path catalog,
@@ -42,7 +47,9 @@ public record BenchmarkOptions(
     int epochs,
     int sisaShards,
     int linearSamples,
-    boolean evaluateOnValidation) {
+    boolean evaluateOnValidation,
+    boolean calibrate,
+    int calibrationBudget) {
 
   /** No class given: 3, or the last class of data with 3 classes or fewer. */
   public static final int DEFAULT_FORGET_CLASS = -1;
@@ -64,13 +71,55 @@ public record BenchmarkOptions(
     if (!(forgetFraction > 0 && forgetFraction < 1)) {
       throw new IllegalArgumentException("forget fraction must be in (0, 1): " + forgetFraction);
     }
+    if (calibrate && (calibrationBudget < 1 || calibrationBudget > 10_000)) {
+      throw new IllegalArgumentException(
+          "calibration budget must be 1..10000 retrainings: " + calibrationBudget);
+    }
     if (!architecture.gradientTrained()) {
       throw new IllegalArgumentException(
           "tables 1 and 2 use mlp or cnn; the linear setting has its own table");
     }
   }
 
-  /** The defaults: built-in MNIST-10k, seed 42, MLP, class 3, 10 %, 8 epochs, 5 shards. */
+  /** Options that calibrate first with the default budget (the launcher's constructor). */
+  public BenchmarkOptions(
+      Path catalog,
+      String modelId,
+      Path images,
+      Path labels,
+      long seed,
+      Architecture architecture,
+      Path outputDir,
+      List<String> methods,
+      int forgetClass,
+      double forgetFraction,
+      int epochs,
+      int sisaShards,
+      int linearSamples,
+      boolean evaluateOnValidation) {
+    this(
+        catalog,
+        modelId,
+        images,
+        labels,
+        seed,
+        architecture,
+        outputDir,
+        methods,
+        forgetClass,
+        forgetFraction,
+        epochs,
+        sisaShards,
+        linearSamples,
+        evaluateOnValidation,
+        true,
+        CalibrationOptions.DEFAULT_BUDGET_RETRAININGS);
+  }
+
+  /**
+   * The defaults: built-in MNIST-10k, seed 42, MLP, class 3, 10 %, 8 epochs, 5 shards, calibrated
+   * first with a budget of 20 retrainings.
+   */
   public static BenchmarkOptions defaults() {
     return new BenchmarkOptions(
         null,
@@ -86,6 +135,8 @@ public record BenchmarkOptions(
         8,
         5,
         1000,
-        false);
+        false,
+        true,
+        CalibrationOptions.DEFAULT_BUDGET_RETRAININGS);
   }
 }

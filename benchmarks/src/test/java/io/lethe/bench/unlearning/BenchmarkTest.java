@@ -71,7 +71,22 @@ class BenchmarkTest {
             .forgetSetSize(),
         famr.report().forgetSetSize());
     assertTrue(famr.report().forgetAccuracy() <= 0.01, famr.toString());
-    assertTrue(Files.readString(out.resolve("results.md")).contains("model patients-mlp"));
+    String md = Files.readString(out.resolve("results.md"));
+    assertTrue(md.contains("model patients-mlp"));
+    // Calibrated first, on the training rows, over the methods asked for: the rows say so.
+    assertTrue(progress.contains("calibration: 456 training rows"), progress);
+    assertTrue(md.startsWith("# Lethe unlearning benchmark\n\ncalibrated: class → "), md);
+    assertTrue(md.contains("## Calibration"), md);
+    assertTrue(Files.exists(out.resolve("calibration.csv")));
+    var c = result.calibration();
+    assertTrue(
+        c.candidates().stream()
+            .allMatch(s -> s.method().equals("famr") || s.method().equals("finetune")),
+        c.candidates().toString());
+    c.bestOf(io.lethe.processor.engine.method.ForgetScope.CLASS, "famr")
+        .ifPresent(
+            best ->
+                assertTrue(famr.notes().startsWith("calibrated " + best.settings()), famr.notes()));
   }
 
   @Test
@@ -111,6 +126,7 @@ class BenchmarkTest {
               "120",
               "--forget-class",
               "1",
+              "--no-calibrate",
               "--out",
               out.toString()
             });
@@ -152,6 +168,9 @@ class BenchmarkTest {
     assertTrue(md.contains("## Table 1: forget one class"), md);
     assertTrue(md.contains("| famr |"), md);
     assertTrue(md.contains("imgs.gz"), md);
+    // --no-calibrate: the old behaviour, every method at its defaults.
+    assertTrue(result.calibration() == null && !md.contains("calibrated"), md);
+    assertTrue(!progress.contains("calibration"), progress);
   }
 
   @Test

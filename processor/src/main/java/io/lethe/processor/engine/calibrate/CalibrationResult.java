@@ -46,4 +46,31 @@ public record CalibrationResult(
     choices = Collections.unmodifiableMap(copy);
     candidates = List.copyOf(candidates);
   }
+
+  /**
+   * The best settings found for one method on one scope, by the rule the scope's choice follows:
+   * PASSED candidates (INSUFFICIENT ones where none passed), the lowest gap, the earliest tried
+   * among those within the tolerance; the scope's choice itself where it is this method. Empty
+   * where the method was not tried or every try failed. For reports that show each method at its
+   * calibrated settings (the benchmark), not only the chosen one.
+   */
+  public java.util.Optional<CandidateScore> bestOf(ForgetScope scope, String method) {
+    List<CandidateScore> mine =
+        candidates.stream()
+            .filter(c -> c.scope() == scope && c.method().equals(method) && c.avgGap() != null)
+            .toList();
+    java.util.Optional<CandidateScore> chosen =
+        mine.stream().filter(CandidateScore::chosen).findFirst();
+    if (chosen.isPresent()) {
+      return chosen;
+    }
+    for (String verdict : List.of(CandidateScore.PASSED, CandidateScore.INSUFFICIENT)) {
+      List<CandidateScore> pool = mine.stream().filter(c -> c.verdict().equals(verdict)).toList();
+      if (!pool.isEmpty()) {
+        double best = pool.stream().mapToDouble(CandidateScore::avgGap).min().orElseThrow();
+        return pool.stream().filter(c -> c.avgGap() <= best + Calibrator.TOLERANCE).findFirst();
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

@@ -149,4 +149,18 @@ public final class Famr extends AbstractUnlearningMethod<Famr.Settings> {
     run.note("steps", steps);
     run.note("forgetAccuracy", MethodSupport.fmt(forgetAccuracy));
   }
+
+  /**
+   * FAMR's step size decides how far the weights leave the anchor before the forget set is at its
+   * target (larger: fewer steps, cheaper), and {@code lambda} how strongly they are held to it.
+   */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of("lr", "0.05"),
+        java.util.Map.of("lr", "0.02"),
+        java.util.Map.of("lr", "0.01"),
+        java.util.Map.of("lr", "0.005"),
+        java.util.Map.of("lr", "0.02", "lambda", "1.0"));
+  }
 }

@@ -39,4 +39,11 @@ public final class FineTune extends AbstractUnlearningMethod<FineTune.Settings> 
             .withBatchSize(s.batch());
     ModelTrainer.fit(run.model(), task.retain(), config, task.seed(), TrainingProgress.NONE);
   }
+
+  /** Epochs over the retain set (cost) and the learning rate. */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of("epochs", "1"), java.util.Map.of(), java.util.Map.of("lr", "3e-4"));
+  }
 }

@@ -239,4 +239,17 @@ public final class MnemonicCode extends AbstractUnlearningMethod<MnemonicCode.Se
   private static double rms(float[] v) {
     return v.length == 0 ? 0 : MethodSupport.norm(v) / Math.sqrt(v.length);
   }
+
+  /**
+   * The safety factor on the smallest forgetting scale (too small leaves the class recognized, too
+   * large costs accuracy) and the fraction of parameters perturbed; all points cost the same.
+   */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of(),
+        java.util.Map.of("safety", "2.0"),
+        java.util.Map.of("safety", "8.0"),
+        java.util.Map.of("safety", "4.0", "topFraction", "0.02"));
+  }
 }

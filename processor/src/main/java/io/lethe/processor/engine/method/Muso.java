@@ -251,4 +251,14 @@ public final class Muso extends AbstractUnlearningMethod<Muso.Settings> {
     }
     return out;
   }
+
+  /** Rounds and fine-tuning epochs (cost grows with both) and the learning rate. */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of("rounds", "1", "epochs", "1"),
+        java.util.Map.of("rounds", "1", "epochs", "2"),
+        java.util.Map.of(),
+        java.util.Map.of("lr", "1e-3"));
+  }
 }

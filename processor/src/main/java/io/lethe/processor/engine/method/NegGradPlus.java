@@ -97,4 +97,17 @@ public final class NegGradPlus extends AbstractUnlearningMethod<NegGradPlus.Sett
     }
     run.note("steps", steps);
   }
+
+  /**
+   * The learning rate and the retain weight {@code alpha} around the scope's defaults; all points
+   * cost one pass over the retain set.
+   */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return scope == ForgetScope.CLASS
+        ? java.util.List.of(
+            java.util.Map.of(), java.util.Map.of("lr", "3e-4"), java.util.Map.of("alpha", "0.95"))
+        : java.util.List.of(
+            java.util.Map.of(), java.util.Map.of("lr", "3e-4"), java.util.Map.of("alpha", "0.99"));
+  }
 }

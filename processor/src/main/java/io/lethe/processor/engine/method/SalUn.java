@@ -211,4 +211,23 @@ public final class SalUn extends AbstractUnlearningMethod<SalUn.Settings> {
     }
     return out;
   }
+
+  /**
+   * Epochs over the forget set (cost), the saliency fraction (how many weights may move) and the
+   * learning rate, around the scope's defaults.
+   */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return scope == ForgetScope.CLASS
+        ? java.util.List.of(
+            java.util.Map.of("epochs", "2"),
+            java.util.Map.of(),
+            java.util.Map.of("saliency", "0.2"))
+        : java.util.List.of(
+            java.util.Map.of("epochs", "2"),
+            java.util.Map.of(),
+            java.util.Map.of("saliency", "0.1"),
+            java.util.Map.of("lr", "5e-4"),
+            java.util.Map.of("saliency", "0.5", "lr", "5e-4"));
+  }
 }

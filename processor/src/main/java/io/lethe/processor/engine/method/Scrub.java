@@ -132,4 +132,14 @@ public final class Scrub extends AbstractUnlearningMethod<Scrub.Settings> {
     }
     return idx;
   }
+
+  /** The steps (cost), the learning rate and the retain weight {@code alpha}. */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of("maxSteps", "10", "minSteps", "30"),
+        java.util.Map.of(),
+        java.util.Map.of("lr", "1e-3"),
+        java.util.Map.of("alpha", "0.5"));
+  }
 }

@@ -251,4 +251,16 @@ public final class Slug extends AbstractUnlearningMethod<Slug.Settings> {
     }
     return out;
   }
+
+  /**
+   * SLUG's search target and the sizes of its gradient samples: a forgetting step that stops at a
+   * small forget accuracy damages less; larger samples pick the layer more reliably.
+   */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of(),
+        java.util.Map.of("targetForgetAccuracy", "0.005"),
+        java.util.Map.of("forgetSamples", "512", "retainSamples", "512", "searchSteps", "12"));
+  }
 }

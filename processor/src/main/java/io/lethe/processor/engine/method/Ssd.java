@@ -66,4 +66,17 @@ public final class Ssd extends AbstractUnlearningMethod<Ssd.Settings> {
     }
     run.note("dampened", dampened + "/" + total);
   }
+
+  /**
+   * The selection threshold {@code alpha} (lower dampens more parameters) and the dampening
+   * strength; all points cost the same.
+   */
+  @Override
+  public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
+    return java.util.List.of(
+        java.util.Map.of(),
+        java.util.Map.of("alpha", "30"),
+        java.util.Map.of("alpha", "300"),
+        java.util.Map.of("alpha", "10", "lambda", "1"));
+  }
 }
