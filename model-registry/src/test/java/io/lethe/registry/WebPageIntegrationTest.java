@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.VerificationMetrics;
 import io.lethe.avro.VerificationStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +57,24 @@ class WebPageIntegrationTest {
     fx.publish(fx.artifacts.version(MODEL, 1, VerificationStatus.PASSED, List.of()));
     fx.publish(fx.artifacts.version(MODEL, 2, VerificationStatus.PASSED, List.of("w1")));
     fx.publish(fx.artifacts.version(MODEL, 3, VerificationStatus.FAILED, List.of("w2")));
-    fx.publish(fx.artifacts.version(MODEL, 4, VerificationStatus.PASSED, List.of("w2")));
+    ModelVersion v4 = fx.artifacts.version(MODEL, 4, VerificationStatus.PASSED, List.of("w2"));
+    fx.publish(
+        ModelVersion.newBuilder(v4)
+            .setMetrics(
+                VerificationMetrics.newBuilder(v4.getMetrics())
+                    .setEvidence("sufficient")
+                    .setPerExampleReferenceModels(8)
+                    .setPerExampleMeanScore(0.21)
+                    .setPerExampleWorstScore(1.93)
+                    .setPerExampleFlagged(0.0)
+                    .setPerExamplePower(0.9)
+                    .setDriftTestDrop(0.004)
+                    .setDriftEarlierForgetAccuracy(0.011)
+                    .setDriftDivergence(0.0213)
+                    .setReanchorReason("test accuracy fell 1.2 points below version 1")
+                    .build())
+            .build());
+    fx.publish(TestCalibrations.report(MODEL, 1, 1));
     fx.publish(fx.artifacts.version("web-other", 1, VerificationStatus.PASSED, List.of()));
     fx.publish(
         RequestReceipt.newBuilder()
@@ -68,6 +87,9 @@ class WebPageIntegrationTest {
     fx.awaitVersion(MODEL, 4);
     fx.awaitVersion("web-other", 1);
     RegistryFixture.await("receipt of w2", () -> fx.http.get("/api/requests/w2").status() == 200);
+    RegistryFixture.await(
+        "the calibration",
+        () -> fx.http.get("/api/models/" + MODEL + "/calibration").status() == 200);
     assertEquals(200, admin("PUT", "/aliases/champion", "{\"version\": 4, \"reason\": \"v4\"}"));
     assertEquals(200, admin("PUT", "/tags/task", "{\"value\": \"digits\"}"));
     assertEquals(200, admin("PUT", "/versions/4/tags/reviewed-by", "{\"value\": \"ana\"}"));
@@ -182,6 +204,59 @@ class WebPageIntegrationTest {
   }
 
   @Test
+  void theModelPageShowsItsCalibrationReport() throws Exception {
+    String calibration = section(page("#model=" + MODEL), "<section id=\"calibration\"");
+    assertTrue(calibration.contains("data-status=\"CALIBRATED\""), calibration);
+    String choices = section(calibration, "<table id=\"calibration-choices\"");
+    assertTrue(
+        choices.contains(
+            "<tr class=\"choice\" data-scope=\"CLASS\" data-method=\"famr\"><td>CLASS</td>"
+                + "<td>famr</td><td>alpha = 0.5, steps = 40</td>"),
+        "the choice per scope, with its settings: " + choices);
+    assertTrue(choices.contains("<td>lr = 0.001, scale = 0.1</td>"), choices);
+    String candidates = section(calibration, "<table id=\"calibration-candidates\"");
+    assertEquals(5, count(candidates, "<tr class=\"candidate\""), candidates);
+    assertTrue(
+        candidates.contains(
+            "data-method=\"slug\" data-verdict=\"FAILED\" data-chosen=\"false\"><td>CLASS</td>"
+                + "<td>slug</td><td>lr = 0.01</td><td class=\"num\">1.90</td>"),
+        "method, settings and gap: " + candidates);
+    assertEquals(2, count(candidates, "data-chosen=\"true\""), "one chosen per scope");
+    assertTrue(candidates.contains("<td class=\"num\">0.080 ×</td>"), "the cost");
+    assertTrue(candidates.contains("the budget ran out"), "why a candidate was skipped");
+    assertTrue(calibration.contains("11.25 of at most 20 retrainings"), calibration);
+    // Control: a model never calibrated says so, and shows no table.
+    String other = section(page("#model=web-other"), "<section id=\"calibration\"");
+    assertTrue(other.contains("id=\"no-calibration\""), other);
+    assertFalse(other.contains("calibration-candidates"), other);
+  }
+
+  @Test
+  void theVersionPageShowsThePerExampleEvidenceAndWhyItWasReanchored() throws Exception {
+    String evidence =
+        section(page("#model=" + MODEL + "&version=4"), "<dl class=\"facts\" id=\"evidence\"");
+    assertTrue(
+        evidence.contains(
+            "id=\"per-example\" data-reference-models=\"8\" data-flagged=\"0\" data-power=\"0.9\""),
+        evidence);
+    assertTrue(evidence.contains("worst z 1.93"), evidence);
+    assertTrue(evidence.contains("90.00 % on the parent (the test's power)"), evidence);
+    assertTrue(
+        evidence.contains(
+            "<dd id=\"reanchor\">by exact retraining: test accuracy fell 1.2 points below"
+                + " version 1</dd>"),
+        evidence);
+    assertTrue(evidence.contains("data-evidence=\"sufficient\""), evidence);
+    assertTrue(evidence.contains("output divergence from version 1 0.0213 bits"), evidence);
+    // Control: version 2 ran neither the per-example test nor the drift guard.
+    String v2 =
+        section(page("#model=" + MODEL + "&version=2"), "<dl class=\"facts\" id=\"evidence\"");
+    for (String id : List.of("per-example", "reanchor", "drift", "evidence-basis")) {
+      assertFalse(v2.contains("id=\"" + id + "\""), id + ": " + v2);
+    }
+  }
+
+  @Test
   void theAliasHistoryAndTheAuditViewFilterWhatTheyShow() throws Exception {
     String model = page("#model=" + MODEL);
     assertTrue(
@@ -279,7 +354,7 @@ class WebPageIntegrationTest {
   void screenshotsAt800PixelsShowTheRenderedPages() throws Exception {
     Map<String, String> shots =
         Map.of(
-            "registry-model.png", "#model=" + MODEL + ",800,1740",
+            "registry-model.png", "#model=" + MODEL + ",800,2300",
             "registry-version.png", "#model=" + MODEL + "&version=4,800,1300",
             "registry-audit.png", "#view=audit,800,900");
     for (Map.Entry<String, String> shot : shots.entrySet()) {
