@@ -32,13 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry's web page in headless Chromium, on real records: the model page with its
- * erased-data badges, the version page (metrics, lineage, artifact, certificates), a chart per
- * metric whose points name their forget set, the alias history and the audit view with its filters,
- * and screenshots at 800 px. Skipped when {@code /usr/bin/chromium} is not installed, except under
- * {@code CI=true}, where that fails (.ci/run installs it).
+ * erased-data badges and its calibration report, the version page (metrics, per-example evidence,
+ * lineage, artifact, certificates), a chart per metric whose points name their forget set, the
+ * alias history and the audit view with its filters, and screenshots at 800 px. Skipped when {@code
+ * /usr/bin/chromium} is not installed, except under {@code CI=true}, where that fails (.ci/run
+ * installs it).
  *
  * <p>Data: web-mnist v1 trained; v2 erases w1; v3 FAILED to erase w2; v4 erases w2 (APPLIED). So v1
- * still holds w1 and w2, v2 and v3 hold w2, and v4 holds nothing: the control for the badge.
+ * still holds w1 and w2, v2 and v3 hold w2, and v4 holds nothing: the control for the badge. v4
+ * alone carries per-example, drift and re-anchor figures; web-mnist has a calibration report,
+ * web-other none.
  */
 class WebPageIntegrationTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -171,7 +174,7 @@ class WebPageIntegrationTest {
   }
 
   @Test
-  void theVersionPageShowsMetricsLineageArtifactAndCertificates() throws Exception {
+  void theVersionPageShowsMetricsEvidenceLineageArtifactAndCertificates() throws Exception {
     String dom = page("#model=" + MODEL + "&version=4");
     JsonNode v4 = fx.http.get("/api/models/" + MODEL + "/versions/4").json();
     String chain = section(dom, "<ol class=\"chain\" id=\"parent-chain\"");
@@ -195,7 +198,28 @@ class WebPageIntegrationTest {
         fx.http.get("/api/requests/w2/certificate?modelId=" + MODEL).status(),
         "the link serves a certificate");
 
+    String evidence = section(dom, "<dl class=\"facts\" id=\"evidence\"");
+    assertTrue(
+        evidence.contains(
+            "id=\"per-example\" data-reference-models=\"8\" data-flagged=\"0\""
+                + " data-power=\"0.9\""),
+        "the per-example evidence: " + evidence);
+    assertTrue(evidence.contains("worst z 1.93"), evidence);
+    assertTrue(evidence.contains("90.00 % on the parent (the test's power)"), evidence);
+    assertTrue(evidence.contains("data-evidence=\"sufficient\""), evidence);
+    assertTrue(evidence.contains("output divergence from version 1 0.0213 bits"), evidence);
+    assertTrue(
+        evidence.contains(
+            "<dd id=\"reanchor\">by exact retraining: test accuracy fell 1.2 points below"
+                + " version 1</dd>"),
+        "why it was re-anchored: " + evidence);
+
     String failed = page("#model=" + MODEL + "&version=3");
+    // Control: version 3 ran neither the per-example test nor the drift guard.
+    String without = section(failed, "<dl class=\"facts\" id=\"evidence\"");
+    for (String id : List.of("per-example", "reanchor", "drift", "evidence-basis")) {
+      assertFalse(without.contains("id=\"" + id + "\""), id + ": " + without);
+    }
     assertFalse(failed.contains("class=\"certificate\""), "a FAILED version has no certificate");
     assertTrue(failed.contains("None: a FAILED version erased nothing."), failed);
     assertTrue(section(failed, "<section id=\"version-head\"").contains("badge erased"));
@@ -229,31 +253,6 @@ class WebPageIntegrationTest {
     String other = section(page("#model=web-other"), "<section id=\"calibration\"");
     assertTrue(other.contains("id=\"no-calibration\""), other);
     assertFalse(other.contains("calibration-candidates"), other);
-  }
-
-  @Test
-  void theVersionPageShowsThePerExampleEvidenceAndWhyItWasReanchored() throws Exception {
-    String evidence =
-        section(page("#model=" + MODEL + "&version=4"), "<dl class=\"facts\" id=\"evidence\"");
-    assertTrue(
-        evidence.contains(
-            "id=\"per-example\" data-reference-models=\"8\" data-flagged=\"0\" data-power=\"0.9\""),
-        evidence);
-    assertTrue(evidence.contains("worst z 1.93"), evidence);
-    assertTrue(evidence.contains("90.00 % on the parent (the test's power)"), evidence);
-    assertTrue(
-        evidence.contains(
-            "<dd id=\"reanchor\">by exact retraining: test accuracy fell 1.2 points below"
-                + " version 1</dd>"),
-        evidence);
-    assertTrue(evidence.contains("data-evidence=\"sufficient\""), evidence);
-    assertTrue(evidence.contains("output divergence from version 1 0.0213 bits"), evidence);
-    // Control: version 2 ran neither the per-example test nor the drift guard.
-    String v2 =
-        section(page("#model=" + MODEL + "&version=2"), "<dl class=\"facts\" id=\"evidence\"");
-    for (String id : List.of("per-example", "reanchor", "drift", "evidence-basis")) {
-      assertFalse(v2.contains("id=\"" + id + "\""), id + ": " + v2);
-    }
   }
 
   @Test
