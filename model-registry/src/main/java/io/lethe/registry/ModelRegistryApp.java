@@ -3,6 +3,7 @@ package io.lethe.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.lethe.avro.AliasEvent;
+import io.lethe.avro.CalibrationReport;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RegistrationOutcome;
 import io.lethe.avro.RegistrationRequest;
@@ -14,6 +15,7 @@ import io.lethe.registry.internals.db.DatabaseAddress;
 import io.lethe.registry.internals.db.EmbeddedDatabase;
 import io.lethe.registry.internals.db.JdbcAliasDao;
 import io.lethe.registry.internals.db.JdbcAuditDao;
+import io.lethe.registry.internals.db.JdbcCalibrationDao;
 import io.lethe.registry.internals.db.JdbcCertificateDao;
 import io.lethe.registry.internals.db.JdbcDeadLetterDao;
 import io.lethe.registry.internals.db.JdbcKeyringDao;
@@ -31,6 +33,7 @@ import io.lethe.registry.internals.service.AliasEventOutbox;
 import io.lethe.registry.internals.service.AliasEventSink;
 import io.lethe.registry.internals.service.AliasService;
 import io.lethe.registry.internals.service.AuditService;
+import io.lethe.registry.internals.service.CalibrationService;
 import io.lethe.registry.internals.service.CertificateService;
 import io.lethe.registry.internals.service.DeadLetterService;
 import io.lethe.registry.internals.service.ErasureKeeper;
@@ -44,6 +47,7 @@ import io.lethe.registry.internals.service.RequestService;
 import io.lethe.registry.internals.service.VersionService;
 import io.lethe.registry.internals.web.AliasController;
 import io.lethe.registry.internals.web.AuditController;
+import io.lethe.registry.internals.web.CalibrationController;
 import io.lethe.registry.internals.web.DeadLetterController;
 import io.lethe.registry.internals.web.HttpServer;
 import io.lethe.registry.internals.web.Json;
@@ -76,8 +80,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model registry: consumes {@code lethe.model-versions} and {@code lethe.request-receipts} into
- * PostgreSQL and serves them over HTTP (JSON API, OpenAPI document, web page, Prometheus metrics).
+ * The model registry: consumes {@code lethe.model-versions}, {@code lethe.request-receipts} and
+ * {@code lethe.calibrations} into PostgreSQL and serves them over HTTP (JSON API, OpenAPI document,
+ * web page, Prometheus metrics).
  *
  * <p>{@link #start(RegistryConfig)} does everything: it starts an embedded PostgreSQL when no JDBC
  * URL is configured, migrates the schema (a failed migration stops the start), then starts the
@@ -158,6 +163,8 @@ public final class ModelRegistryApp implements AutoCloseable {
             new ArtifactVerifier(artifactRoot, config.artifactReadTimeout()),
             metrics,
             aliasService);
+    CalibrationService calibrations =
+        new CalibrationService(db, new JdbcCalibrationDao(db), audit, metrics, json);
     DeadLetterService deadLetters =
         new DeadLetterService(db, new JdbcDeadLetterDao(db), audit, metrics);
     this.certificates =
@@ -213,6 +220,9 @@ public final class ModelRegistryApp implements AutoCloseable {
                 config.serdes().serde(ModelVersion.class).deserializer(),
                 config.topics().requestReceipts(),
                 config.serdes().serde(RequestReceipt.class).deserializer(),
+                config.topics().calibrations(),
+                config.serdes().serde(CalibrationReport.class).deserializer(),
+                calibrations,
                 ingest,
                 deadLetters,
                 metrics,
@@ -226,6 +236,7 @@ public final class ModelRegistryApp implements AutoCloseable {
                 new AuditController(new AuditService(db, audit)),
                 new DeadLetterController(deadLetters),
                 new RegistrationController(registrations),
+                new CalibrationController(calibrations),
                 new SystemController(meters, this::health)),
             json,
             adminToken);

@@ -15,9 +15,9 @@ import java.util.Objects;
  *
  * @param bootstrapServers Kafka bootstrap servers; null runs the registry without a consumer (a
  *     read-only API over the existing database)
- * @param topics topic names; the registry reads {@code modelVersions}, {@code requestReceipts} and
- *     {@code registrationOutcomes}, and publishes to {@code aliasEvents} and {@code
- *     registrationRequests}
+ * @param topics topic names; the registry reads {@code modelVersions}, {@code requestReceipts},
+ *     {@code calibrations} and {@code registrationOutcomes}, and publishes to {@code aliasEvents}
+ *     and {@code registrationRequests}
  * @param serdes how Avro values are framed on the wire
  * @param jdbcUrl PostgreSQL JDBC URL; null starts an embedded PostgreSQL
  * @param jdbcUser database user (external database only)

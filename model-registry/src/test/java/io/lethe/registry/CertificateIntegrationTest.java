@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.VerificationMetrics;
 import io.lethe.avro.VerificationStatus;
 import io.lethe.registry.internals.cert.Ed25519Signer;
 import java.nio.file.Path;
@@ -33,7 +34,24 @@ class CertificateIntegrationTest {
     fx.publish(fx.artifacts.version("cert-m", 1, VerificationStatus.PASSED, List.of()));
     v2 = fx.artifacts.version("cert-m", 2, VerificationStatus.PASSED, List.of("req-c1"));
     fx.publish(v2);
-    fx.publish(fx.artifacts.version("cert-m", 3, VerificationStatus.PASSED, List.of("req-c3")));
+    ModelVersion v3 =
+        fx.artifacts.version("cert-m", 3, VerificationStatus.PASSED, List.of("req-c3"));
+    fx.publish(
+        ModelVersion.newBuilder(v3)
+            .setMetrics(
+                VerificationMetrics.newBuilder(v3.getMetrics())
+                    .setEvidence("exact")
+                    .setPerExampleReferenceModels(8)
+                    .setPerExampleMeanScore(0.3)
+                    .setPerExampleWorstScore(2.1)
+                    .setPerExampleFlagged(0.0)
+                    .setPerExamplePower(0.875)
+                    .setDriftTestDrop(0.004)
+                    .setDriftEarlierForgetAccuracy(0.02)
+                    .setDriftDivergence(0.031)
+                    .setReanchorReason("re-anchored every 3 versions")
+                    .build())
+            .build());
     fx.publish(fx.artifacts.version("other-m", 1, VerificationStatus.PASSED, List.of()));
     fx.publish(fx.artifacts.version("other-m", 2, VerificationStatus.PASSED, List.of("req-c1")));
     fx.publish(
@@ -106,6 +124,51 @@ class CertificateIntegrationTest {
     assertTrue(evidence.get("forgetAccuracyStandardError").asDouble() > 0);
     assertEquals("ERASED", cert.get("outcome").asText());
     assertTrue(cert.get("aliasesAtIssue").has("champion"), cert.toString());
+  }
+
+  @Test
+  void carriesThePerExampleEvidenceAndTheReanchorReasonOfItsVersion() {
+    JsonNode m = fx.http.get("/api/models/cert-m/versions/3").json().get("metrics");
+    assertEquals("exact", m.get("evidence").asText());
+    assertEquals(8, m.get("perExampleReferenceModels").asInt());
+    assertEquals(2.1, m.get("perExampleWorstScore").asDouble(), 1e-12);
+    assertEquals(0.875, m.get("perExamplePower").asDouble(), 1e-12);
+    assertEquals(0.031, m.get("driftDivergence").asDouble(), 1e-12);
+    assertEquals("re-anchored every 3 versions", m.get("reanchorReason").asText());
+
+    JsonNode doc = issue("req-c3", "cert-m");
+    JsonNode evidence = doc.get("certificate").get("verification").get("evidence");
+    assertEquals("exact", evidence.get("basis").asText());
+    JsonNode perExample = evidence.get("perExample");
+    assertEquals(8, perExample.get("referenceModels").asInt(), evidence.toString());
+    assertEquals(0.3, perExample.get("meanScore").asDouble(), 1e-12);
+    assertEquals(2.1, perExample.get("worstScore").asDouble(), 1e-12);
+    assertEquals(0.0, perExample.get("flagged").asDouble(), 1e-12);
+    assertEquals(0.875, perExample.get("power").asDouble(), 1e-12);
+    assertEquals(0.004, evidence.get("drift").get("testDrop").asDouble(), 1e-12);
+    assertEquals(0.02, evidence.get("drift").get("earlierForgetAccuracy").asDouble(), 1e-12);
+    assertEquals(0.031, evidence.get("drift").get("divergence").asDouble(), 1e-12);
+    assertEquals("re-anchored every 3 versions", evidence.get("reanchorReason").asText());
+    assertTrue(evidence.get("measured").toString().contains("perExampleMembership"));
+    assertTrue(verify(fx.http, doc).get("valid").asBoolean(), "the figures are signed");
+    ObjectNode weakened = doc.deepCopy();
+    ((ObjectNode) weakened.get("certificate").get("verification").get("evidence").get("perExample"))
+        .put("power", 1.0);
+    assertFalse(verify(fx.http, weakened).get("valid").asBoolean(), "and cannot be changed");
+
+    // Control: version 2 ran neither test, and its certificate claims neither.
+    assertTrue(
+        fx.http
+            .get("/api/models/cert-m/versions/2")
+            .json()
+            .get("metrics")
+            .get("perExampleReferenceModels")
+            .isNull());
+    JsonNode without =
+        issue("req-c1", "cert-m").get("certificate").get("verification").get("evidence");
+    for (String key : List.of("perExample", "drift", "reanchorReason", "basis")) {
+      assertFalse(without.has(key), key + ": " + without);
+    }
   }
 
   private static int issuedCount() {

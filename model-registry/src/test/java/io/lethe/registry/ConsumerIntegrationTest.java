@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lethe.avro.Artifact;
+import io.lethe.avro.CalibrationReport;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,65 @@ class ConsumerIntegrationTest {
     assertTrue(letter.get("message").asText().contains("23514"), letter.toString());
     assertEquals(
         1.0, metric("lethe_registry_dead_letters_total{kind=\"constraint_violation\""), 1e-9);
+  }
+
+  @Test
+  void aCalibrationReportOutOfBoundsIsSetAsideAndTheNextOneIsStored() {
+    assertEquals(404, fx.http.get("/api/models/cal/calibration").status(), "none yet");
+    assertEquals(0, fx.http.get("/api/models/cal/calibrations").json().get("total").asInt());
+    // 4 + 997 = 1,001 candidates: one more than the registry stores.
+    fx.publish(TestCalibrations.report("cal", 1, 997));
+    CalibrationReport first = TestCalibrations.report("cal", 1, 0);
+    fx.publish(first);
+    fx.publish(first);
+    fx.publish(TestCalibrations.report("cal", 2, 1));
+    // Control: on a consumer that retries the oversized report forever this never happens.
+    RegistryFixture.await(
+        "generation 2's calibration",
+        () -> {
+          Http.Response r = fx.http.get("/api/models/cal/calibration");
+          return r.status() == 200 && r.json().get("generation").asInt() == 2;
+        });
+
+    JsonNode letters =
+        fx.http.get("/api/dead-letters?topic=" + fx.topics.names.calibrations()).json();
+    assertEquals(1, letters.get("total").asInt(), letters.toString());
+    JsonNode letter = letters.get("items").get(0);
+    assertEquals("cal", letter.get("key").asText());
+    assertEquals("invalid_data", letter.get("kind").asText());
+    assertTrue(letter.get("message").asText().contains("1001 candidates"), letter.toString());
+
+    JsonNode history = fx.http.get("/api/models/cal/calibrations").json();
+    assertEquals(2, history.get("total").asInt(), "neither the oversized nor the redelivery");
+    assertEquals(2, history.get("items").get(0).get("generation").asInt(), "newest first");
+    JsonNode gen1 = fx.http.get("/api/models/cal/calibrations?generation=1").json();
+    assertEquals(1, gen1.get("total").asInt());
+    JsonNode report = gen1.get("items").get(0);
+    assertEquals("CALIBRATED", report.get("status").asText());
+    assertEquals(20, report.get("budgetRetrainings").asInt());
+    assertEquals(11.25, report.get("retrainingsUsed").asDouble(), 1e-12);
+    assertEquals(2, report.get("simulations").size());
+    JsonNode samples = report.get("choices").get(1);
+    assertEquals("muso", samples.get("method").asText());
+    assertEquals(
+        List.of("lr", "scale"),
+        List.copyOf(Http.JSON.convertValue(samples.get("settings"), Map.class).keySet()),
+        "settings sorted by key");
+    assertEquals(4, report.get("candidates").size());
+    JsonNode slug = report.get("candidates").get(1);
+    assertEquals("slug", slug.get("method").asText());
+    assertEquals(1.9, slug.get("avgGap").asDouble(), 1e-12);
+    assertEquals("FAILED", slug.get("verdict").asText());
+    assertFalse(slug.get("chosen").asBoolean());
+    assertEquals(
+        2,
+        fx.http
+            .get("/api/audit?modelId=cal&action=calibration.ingested")
+            .json()
+            .get("total")
+            .asInt(),
+        "each stored report audited once");
+    assertEquals(400, fx.http.get("/api/models/cal/calibrations?generation=-1").status());
   }
 
   private static void sql(String statement) throws Exception {

@@ -116,7 +116,10 @@ class HardeningIntegrationTest {
           "ALTER TABLE audit_log DISABLE TRIGGER ALL",
           "DROP TABLE audit_log",
           "DELETE FROM audit_log",
-          "UPDATE model_versions SET status = 'PASSED'"
+          "UPDATE model_versions SET status = 'PASSED'",
+          "UPDATE model_versions SET reanchor_reason = NULL",
+          "UPDATE calibrations SET status = 'CALIBRATED'",
+          "DELETE FROM calibrations"
         }) {
       DataAccessException e =
           assertThrows(

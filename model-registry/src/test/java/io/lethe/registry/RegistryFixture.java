@@ -161,6 +161,16 @@ final class RegistryFixture implements AutoCloseable {
     publishRaw(topics.names.requestReceipts(), receipt.getRequestId(), bytes);
   }
 
+  void publish(io.lethe.avro.CalibrationReport report) {
+    byte[] bytes =
+        topics
+            .calibrations
+            .valueSerde()
+            .serializer()
+            .serialize(topics.names.calibrations(), report);
+    publishRaw(topics.names.calibrations(), report.getModelId(), bytes);
+  }
+
   void publishRaw(String topic, String key, byte[] value) {
     send(new ProducerRecord<>(topic, key, value));
   }

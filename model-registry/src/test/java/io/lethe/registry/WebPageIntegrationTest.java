@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lethe.avro.ModelVersion;
 import io.lethe.avro.ReceiptStatus;
 import io.lethe.avro.RequestReceipt;
+import io.lethe.avro.VerificationMetrics;
 import io.lethe.avro.VerificationStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry's web page in headless Chromium, on real records: the model page with its
- * erased-data badges, the version page (metrics, lineage, artifact, certificates), a chart per
- * metric whose points name their forget set, the alias history and the audit view with its filters,
- * and screenshots at 800 px. Skipped when {@code /usr/bin/chromium} is not installed, except under
- * {@code CI=true}, where that fails (.ci/run installs it).
+ * erased-data badges and its calibration report, the version page (metrics, per-example evidence,
+ * lineage, artifact, certificates), a chart per metric whose points name their forget set, the
+ * alias history and the audit view with its filters, and screenshots at 800 px. Skipped when {@code
+ * /usr/bin/chromium} is not installed, except under {@code CI=true}, where that fails (.ci/run
+ * installs it).
  *
  * <p>Data: web-mnist v1 trained; v2 erases w1; v3 FAILED to erase w2; v4 erases w2 (APPLIED). So v1
- * still holds w1 and w2, v2 and v3 hold w2, and v4 holds nothing: the control for the badge.
+ * still holds w1 and w2, v2 and v3 hold w2, and v4 holds nothing: the control for the badge. v4
+ * alone carries per-example, drift and re-anchor figures; web-mnist has a calibration report,
+ * web-other none.
  */
 class WebPageIntegrationTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -55,7 +60,24 @@ class WebPageIntegrationTest {
     fx.publish(fx.artifacts.version(MODEL, 1, VerificationStatus.PASSED, List.of()));
     fx.publish(fx.artifacts.version(MODEL, 2, VerificationStatus.PASSED, List.of("w1")));
     fx.publish(fx.artifacts.version(MODEL, 3, VerificationStatus.FAILED, List.of("w2")));
-    fx.publish(fx.artifacts.version(MODEL, 4, VerificationStatus.PASSED, List.of("w2")));
+    ModelVersion v4 = fx.artifacts.version(MODEL, 4, VerificationStatus.PASSED, List.of("w2"));
+    fx.publish(
+        ModelVersion.newBuilder(v4)
+            .setMetrics(
+                VerificationMetrics.newBuilder(v4.getMetrics())
+                    .setEvidence("sufficient")
+                    .setPerExampleReferenceModels(8)
+                    .setPerExampleMeanScore(0.21)
+                    .setPerExampleWorstScore(1.93)
+                    .setPerExampleFlagged(0.0)
+                    .setPerExamplePower(0.9)
+                    .setDriftTestDrop(0.004)
+                    .setDriftEarlierForgetAccuracy(0.011)
+                    .setDriftDivergence(0.0213)
+                    .setReanchorReason("test accuracy fell 1.2 points below version 1")
+                    .build())
+            .build());
+    fx.publish(TestCalibrations.report(MODEL, 1, 1));
     fx.publish(fx.artifacts.version("web-other", 1, VerificationStatus.PASSED, List.of()));
     fx.publish(
         RequestReceipt.newBuilder()
@@ -68,6 +90,9 @@ class WebPageIntegrationTest {
     fx.awaitVersion(MODEL, 4);
     fx.awaitVersion("web-other", 1);
     RegistryFixture.await("receipt of w2", () -> fx.http.get("/api/requests/w2").status() == 200);
+    RegistryFixture.await(
+        "the calibration",
+        () -> fx.http.get("/api/models/" + MODEL + "/calibration").status() == 200);
     assertEquals(200, admin("PUT", "/aliases/champion", "{\"version\": 4, \"reason\": \"v4\"}"));
     assertEquals(200, admin("PUT", "/tags/task", "{\"value\": \"digits\"}"));
     assertEquals(200, admin("PUT", "/versions/4/tags/reviewed-by", "{\"value\": \"ana\"}"));
@@ -149,7 +174,7 @@ class WebPageIntegrationTest {
   }
 
   @Test
-  void theVersionPageShowsMetricsLineageArtifactAndCertificates() throws Exception {
+  void theVersionPageShowsMetricsEvidenceLineageArtifactAndCertificates() throws Exception {
     String dom = page("#model=" + MODEL + "&version=4");
     JsonNode v4 = fx.http.get("/api/models/" + MODEL + "/versions/4").json();
     String chain = section(dom, "<ol class=\"chain\" id=\"parent-chain\"");
@@ -173,12 +198,61 @@ class WebPageIntegrationTest {
         fx.http.get("/api/requests/w2/certificate?modelId=" + MODEL).status(),
         "the link serves a certificate");
 
+    String evidence = section(dom, "<dl class=\"facts\" id=\"evidence\"");
+    assertTrue(
+        evidence.contains(
+            "id=\"per-example\" data-reference-models=\"8\" data-flagged=\"0\""
+                + " data-power=\"0.9\""),
+        "the per-example evidence: " + evidence);
+    assertTrue(evidence.contains("worst z 1.93"), evidence);
+    assertTrue(evidence.contains("90.00 % on the parent (the test's power)"), evidence);
+    assertTrue(evidence.contains("data-evidence=\"sufficient\""), evidence);
+    assertTrue(evidence.contains("output divergence from version 1 0.0213 bits"), evidence);
+    assertTrue(
+        evidence.contains(
+            "<dd id=\"reanchor\">by exact retraining: test accuracy fell 1.2 points below"
+                + " version 1</dd>"),
+        "why it was re-anchored: " + evidence);
+
     String failed = page("#model=" + MODEL + "&version=3");
+    // Control: version 3 ran neither the per-example test nor the drift guard.
+    String without = section(failed, "<dl class=\"facts\" id=\"evidence\"");
+    for (String id : List.of("per-example", "reanchor", "drift", "evidence-basis")) {
+      assertFalse(without.contains("id=\"" + id + "\""), id + ": " + without);
+    }
     assertFalse(failed.contains("class=\"certificate\""), "a FAILED version has no certificate");
     assertTrue(failed.contains("None: a FAILED version erased nothing."), failed);
     assertTrue(section(failed, "<section id=\"version-head\"").contains("badge erased"));
     assertTrue(failed.contains("forget accuracy too high"), "why it failed");
     assertEquals(List.of(3, 2, 1), dataVersions(section(failed, "id=\"parent-chain\"")));
+  }
+
+  @Test
+  void theModelPageShowsItsCalibrationReport() throws Exception {
+    String calibration = section(page("#model=" + MODEL), "<section id=\"calibration\"");
+    assertTrue(calibration.contains("data-status=\"CALIBRATED\""), calibration);
+    String choices = section(calibration, "<table id=\"calibration-choices\"");
+    assertTrue(
+        choices.contains(
+            "<tr class=\"choice\" data-scope=\"CLASS\" data-method=\"famr\"><td>CLASS</td>"
+                + "<td>famr</td><td>alpha = 0.5, steps = 40</td>"),
+        "the choice per scope, with its settings: " + choices);
+    assertTrue(choices.contains("<td>lr = 0.001, scale = 0.1</td>"), choices);
+    String candidates = section(calibration, "<table id=\"calibration-candidates\"");
+    assertEquals(5, count(candidates, "<tr class=\"candidate\""), candidates);
+    assertTrue(
+        candidates.contains(
+            "data-method=\"slug\" data-verdict=\"FAILED\" data-chosen=\"false\"><td>CLASS</td>"
+                + "<td>slug</td><td>lr = 0.01</td><td class=\"num\">1.90</td>"),
+        "method, settings and gap: " + candidates);
+    assertEquals(2, count(candidates, "data-chosen=\"true\""), "one chosen per scope");
+    assertTrue(candidates.contains("<td class=\"num\">0.080 ×</td>"), "the cost");
+    assertTrue(candidates.contains("the budget ran out"), "why a candidate was skipped");
+    assertTrue(calibration.contains("11.25 of at most 20 retrainings"), calibration);
+    // Control: a model never calibrated says so, and shows no table.
+    String other = section(page("#model=web-other"), "<section id=\"calibration\"");
+    assertTrue(other.contains("id=\"no-calibration\""), other);
+    assertFalse(other.contains("calibration-candidates"), other);
   }
 
   @Test
@@ -279,7 +353,7 @@ class WebPageIntegrationTest {
   void screenshotsAt800PixelsShowTheRenderedPages() throws Exception {
     Map<String, String> shots =
         Map.of(
-            "registry-model.png", "#model=" + MODEL + ",800,1740",
+            "registry-model.png", "#model=" + MODEL + ",800,2300",
             "registry-version.png", "#model=" + MODEL + "&version=4,800,1300",
             "registry-audit.png", "#view=audit,800,900");
     for (Map.Entry<String, String> shot : shots.entrySet()) {

@@ -50,9 +50,13 @@ public final class JdbcVersionDao implements VersionDao {
                             artifact_size_bytes, artifact_verified, artifact_problem,
                             forget_accuracy, retain_accuracy, test_accuracy, mia, avg_gap,
                             js_divergence, parameter_distance, forget_set_size, retain_set_size,
-                            duration_millis, speedup, created_at, fingerprint)
+                            duration_millis, speedup, created_at, fingerprint, evidence,
+                            per_example_reference_models, per_example_mean_score,
+                            per_example_worst_score, per_example_flagged, per_example_power,
+                            drift_test_drop, drift_earlier_forget_accuracy, drift_divergence,
+                            reanchor_reason)
                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                                  ?, ?, ?, ?)
+                                  ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                           ON CONFLICT (model_id, version) DO NOTHING
                           """,
                           row.modelId(),
@@ -80,7 +84,17 @@ public final class JdbcVersionDao implements VersionDao {
                           m.durationMillis(),
                           m.speedup(),
                           row.createdAt(),
-                          row.fingerprint());
+                          row.fingerprint(),
+                          m.evidence(),
+                          m.perExampleReferenceModels(),
+                          m.perExampleMeanScore(),
+                          m.perExampleWorstScore(),
+                          m.perExampleFlagged(),
+                          m.perExamplePower(),
+                          m.driftTestDrop(),
+                          m.driftEarlierForgetAccuracy(),
+                          m.driftDivergence(),
+                          m.reanchorReason());
                   if (inserted == 0) {
                     return false;
                   }
@@ -384,7 +398,17 @@ public final class JdbcVersionDao implements VersionDao {
             rs.getInt("forget_set_size"),
             rs.getInt("retain_set_size"),
             rs.getLong("duration_millis"),
-            Sql.dbl(rs, "speedup")),
+            Sql.dbl(rs, "speedup"),
+            rs.getString("evidence"),
+            Sql.integer(rs, "per_example_reference_models"),
+            Sql.dbl(rs, "per_example_mean_score"),
+            Sql.dbl(rs, "per_example_worst_score"),
+            Sql.dbl(rs, "per_example_flagged"),
+            Sql.dbl(rs, "per_example_power"),
+            Sql.dbl(rs, "drift_test_drop"),
+            Sql.dbl(rs, "drift_earlier_forget_accuracy"),
+            Sql.dbl(rs, "drift_divergence"),
+            rs.getString("reanchor_reason")),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "ingested_at"),
         rs.getString("fingerprint"),

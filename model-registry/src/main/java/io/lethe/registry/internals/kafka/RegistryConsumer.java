@@ -1,7 +1,9 @@
 package io.lethe.registry.internals.kafka;
 
+import io.lethe.avro.CalibrationReport;
 import io.lethe.avro.ModelVersion;
 import io.lethe.avro.RequestReceipt;
+import io.lethe.registry.internals.service.CalibrationService;
 import io.lethe.registry.internals.service.DeadLetterService;
 import io.lethe.registry.internals.service.IngestService;
 import io.lethe.registry.internals.service.LogSafe;
@@ -35,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads model versions and request receipts on one thread and hands them to {@link IngestService}.
- * Offsets are committed only after a record is done (at-least-once; ingest is idempotent).
+ * Reads model versions and request receipts on one thread and hands them to {@link IngestService},
+ * and calibration reports, which go to {@link CalibrationService}. Offsets are committed only after
+ * a record is done (at-least-once; ingest is idempotent).
  *
  * <p>A record that fails is retried from where it failed, its partition paused meanwhile (the
  * consumer keeps polling, so it stays in its group and its health stays honest) with a backoff of 1
@@ -63,6 +66,9 @@ public final class RegistryConsumer implements AutoCloseable {
   private final String receiptsTopic;
   private final Deserializer<ModelVersion> versionDeserializer;
   private final Deserializer<RequestReceipt> receiptDeserializer;
+  private final String calibrationsTopic;
+  private final Deserializer<CalibrationReport> calibrationDeserializer;
+  private final CalibrationService calibrations;
   private final IngestService ingest;
   private final DeadLetterService deadLetters;
   private final RegistryMetrics metrics;
@@ -83,6 +89,9 @@ public final class RegistryConsumer implements AutoCloseable {
       Deserializer<ModelVersion> versionDeserializer,
       String receiptsTopic,
       Deserializer<RequestReceipt> receiptDeserializer,
+      String calibrationsTopic,
+      Deserializer<CalibrationReport> calibrationDeserializer,
+      CalibrationService calibrations,
       IngestService ingest,
       DeadLetterService deadLetters,
       RegistryMetrics metrics,
@@ -98,6 +107,9 @@ public final class RegistryConsumer implements AutoCloseable {
     this.receiptsTopic = receiptsTopic;
     this.versionDeserializer = versionDeserializer;
     this.receiptDeserializer = receiptDeserializer;
+    this.calibrationsTopic = calibrationsTopic;
+    this.calibrationDeserializer = calibrationDeserializer;
+    this.calibrations = calibrations;
     this.ingest = ingest;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
@@ -160,8 +172,12 @@ public final class RegistryConsumer implements AutoCloseable {
           if (!running) {
             break;
           }
-          consumer.subscribe(List.of(versionsTopic, receiptsTopic));
-          log.info("Registry consumer subscribed to {} and {}", versionsTopic, receiptsTopic);
+          consumer.subscribe(List.of(versionsTopic, receiptsTopic, calibrationsTopic));
+          log.info(
+              "Registry consumer subscribed to {}, {} and {}",
+              versionsTopic,
+              receiptsTopic,
+              calibrationsTopic);
           pollUntilClosed(consumer, restarts);
         } catch (WakeupException e) {
           if (running) {
@@ -394,6 +410,15 @@ public final class RegistryConsumer implements AutoCloseable {
         return;
       }
       ingest.ingestReceipt(receipt);
+    } else if (record.topic().equals(calibrationsTopic)) {
+      CalibrationReport report;
+      try {
+        report = calibrationDeserializer.deserialize(record.topic(), record.value());
+      } catch (SerializationException e) {
+        undecodable(record, e);
+        return;
+      }
+      calibrations.ingest(report);
     }
   }
 
@@ -401,6 +426,8 @@ public final class RegistryConsumer implements AutoCloseable {
     log.warn("Skipping undecodable record {}: {}", where(record), LogSafe.of(e.getMessage()));
     if (record.topic().equals(versionsTopic)) {
       metrics.versionIngested("rejected");
+    } else if (record.topic().equals(calibrationsTopic)) {
+      metrics.calibrationIngested("rejected");
     } else {
       metrics.receiptIngested("rejected");
     }

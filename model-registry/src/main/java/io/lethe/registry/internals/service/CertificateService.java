@@ -244,8 +244,11 @@ public final class CertificateService {
   }
 
   /**
-   * How strong the verification is: what was measured, on how many samples, and the sampling error
-   * of the forget accuracy (binomial standard error, sqrt(p(1-p)/n)).
+   * How strong the verification is: what was measured, on how many samples, the sampling error of
+   * the forget accuracy (binomial standard error, sqrt(p(1-p)/n)), and, when they ran, how the
+   * verdict was reached ({@code basis}), the per-example membership test's figures (reference
+   * models, mean and worst score, fraction flagged, power), the drift guard's figures and why the
+   * version was re-anchored. Versions stored before these existed get none of those keys.
    */
   private ObjectNode evidence(Metrics m) {
     ObjectNode e = json.createObjectNode();
@@ -273,7 +276,31 @@ public final class CertificateService {
     if (m.parameterDistance() != null) {
       measured.add("parameterDistanceToOracle");
     }
+    if (m.perExampleTested()) {
+      measured.add("perExampleMembership");
+    }
     e.set("measured", json.valueToTree(measured));
+    if (m.evidence() != null) {
+      // exact, sufficient, insufficient or failed: how the verdict on forgetting was reached.
+      e.put("basis", m.evidence());
+    }
+    if (m.perExampleTested()) {
+      ObjectNode perExample = e.putObject("perExample");
+      perExample.put("referenceModels", m.perExampleReferenceModels());
+      number(perExample, "meanScore", m.perExampleMeanScore());
+      number(perExample, "worstScore", m.perExampleWorstScore());
+      number(perExample, "flagged", m.perExampleFlagged());
+      number(perExample, "power", m.perExamplePower());
+    }
+    if (m.driftMeasured()) {
+      ObjectNode drift = e.putObject("drift");
+      number(drift, "testDrop", m.driftTestDrop());
+      number(drift, "earlierForgetAccuracy", m.driftEarlierForgetAccuracy());
+      number(drift, "divergence", m.driftDivergence());
+    }
+    if (m.reanchorReason() != null) {
+      e.put("reanchorReason", m.reanchorReason());
+    }
     e.put("comparedWithRetrainedOracle", m.avgGap() != null);
     if (m.forgetAccuracy() != null && m.forgetSetSize() > 0) {
       double p = m.forgetAccuracy();
@@ -285,6 +312,14 @@ public final class CertificateService {
       e.put("note", "the forget set was empty: nothing was measured on the erased data");
     }
     return e;
+  }
+
+  private static void number(ObjectNode node, String field, Double value) {
+    if (value == null) {
+      node.putNull(field);
+    } else {
+      node.put(field, value);
+    }
   }
 
   private void notPresent(ObjectNode cert, RequestView request, String modelId) {

@@ -231,7 +231,7 @@ public final class IngestService {
     audit.append(AuditEntry.of(ACTOR, "record.undecodable", null, null, null, details));
   }
 
-  private static void checkTime(String field, Instant at) {
+  static void checkTime(String field, Instant at) {
     if (at != null && (at.isBefore(EARLIEST) || at.isAfter(LATEST))) {
       throw new InvalidRecordException(
           field + " " + at + " is outside the years 1 to 9999 the registry stores");
@@ -241,7 +241,15 @@ public final class IngestService {
   /** {@code r} with every text field the database receives sanitized. */
   static ModelVersion sanitized(ModelVersion r) {
     Artifact a = r.getArtifact();
+    VerificationMetrics m = r.getMetrics();
     return ModelVersion.newBuilder(r)
+        .setMetrics(
+            m == null
+                ? null
+                : VerificationMetrics.newBuilder(m)
+                    .setEvidence(LogSafe.bounded(m.getEvidence(), MAX_ID))
+                    .setReanchorReason(LogSafe.bounded(m.getReanchorReason(), MAX_TEXT))
+                    .build())
         .setModelId(LogSafe.bounded(r.getModelId(), MAX_ID))
         .setBatchId(LogSafe.bounded(r.getBatchId(), MAX_ID))
         .setRequestIds(r.getRequestIds().stream().map(id -> LogSafe.bounded(id, MAX_ID)).toList())
@@ -287,7 +295,17 @@ public final class IngestService {
             m.getForgetSetSize(),
             m.getRetainSetSize(),
             m.getDurationMillis(),
-            m.getSpeedup()),
+            m.getSpeedup(),
+            m.getEvidence(),
+            m.getPerExampleReferenceModels(),
+            m.getPerExampleMeanScore(),
+            m.getPerExampleWorstScore(),
+            m.getPerExampleFlagged(),
+            m.getPerExamplePower(),
+            m.getDriftTestDrop(),
+            m.getDriftEarlierForgetAccuracy(),
+            m.getDriftDivergence(),
+            m.getReanchorReason()),
         r.getCreatedAt() == null ? Instant.EPOCH : r.getCreatedAt(),
         null,
         fingerprint,

@@ -24,6 +24,9 @@ public final class RegistryMetrics {
           .tag("outcome", outcome)
           .register(registry);
     }
+    for (String outcome : java.util.List.of("stored", "duplicate", "rejected")) {
+      calibrationCounter(outcome);
+    }
     for (FailureKind kind : FailureKind.values()) {
       if (!kind.isTransient()) {
         deadLetterCounter(kind);
@@ -58,6 +61,18 @@ public final class RegistryMetrics {
         .tag("outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  /** Counts a consumed calibration report by outcome: stored, duplicate or rejected. */
+  public void calibrationIngested(String outcome) {
+    calibrationCounter(outcome).increment();
+  }
+
+  private Counter calibrationCounter(String outcome) {
+    return Counter.builder("lethe.registry.calibrations.ingested")
+        .description("Calibration reports consumed, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   public void artifactUnverified() {

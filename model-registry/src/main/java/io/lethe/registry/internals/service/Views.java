@@ -64,7 +64,11 @@ public final class Views {
       Map<String, String> tags,
       List<Integer> versionsHoldingErasedData) {}
 
-  /** Verification metrics of a version; names follow the Avro {@code VerificationMetrics}. */
+  /**
+   * Verification metrics of a version; names follow the Avro {@code VerificationMetrics}. The
+   * per-example, drift and re-anchor figures are null when they did not run (and for versions
+   * stored before they existed).
+   */
   public record MetricsView(
       Double forgetAccuracy,
       Double retainAccuracy,
@@ -76,7 +80,17 @@ public final class Views {
       int forgetSetSize,
       int retainSetSize,
       long durationMillis,
-      Double speedup) {
+      Double speedup,
+      String evidence,
+      Integer perExampleReferenceModels,
+      Double perExampleMeanScore,
+      Double perExampleWorstScore,
+      Double perExampleFlagged,
+      Double perExamplePower,
+      Double driftTestDrop,
+      Double driftEarlierForgetAccuracy,
+      Double driftDivergence,
+      String reanchorReason) {
     static MetricsView of(Metrics m) {
       return new MetricsView(
           m.forgetAccuracy(),
@@ -89,7 +103,17 @@ public final class Views {
           m.forgetSetSize(),
           m.retainSetSize(),
           m.durationMillis(),
-          m.speedup());
+          m.speedup(),
+          m.evidence(),
+          m.perExampleReferenceModels(),
+          m.perExampleMeanScore(),
+          m.perExampleWorstScore(),
+          m.perExampleFlagged(),
+          m.perExamplePower(),
+          m.driftTestDrop(),
+          m.driftEarlierForgetAccuracy(),
+          m.driftDivergence(),
+          m.reanchorReason());
     }
   }
 
@@ -292,6 +316,65 @@ public final class Views {
   /** What a purge (manual or automatic) did. */
   public record PurgeReport(
       String modelId, boolean dryRun, List<PurgedVersion> purged, List<SkippedVersion> skipped) {}
+
+  /**
+   * A calibration report as consumed from {@code lethe.calibrations}; field names follow the Avro
+   * {@code CalibrationReport}. {@code ingestedAt} is when the registry stored it.
+   */
+  public record CalibrationView(
+      String modelId,
+      int generation,
+      String requestId,
+      io.lethe.avro.CalibrationStatus status,
+      String reason,
+      long seed,
+      int budgetRetrainings,
+      double retrainingsUsed,
+      long durationMillis,
+      Instant calibratedAt,
+      Instant ingestedAt,
+      List<SimulationView> simulations,
+      List<ChoiceView> choices,
+      List<CandidateView> candidates) {}
+
+  /** One deletion a calibration simulated on the training side. */
+  public record SimulationView(String name, String scope, int forgetSetSize) {}
+
+  /** The method and settings a calibration chose for one scope. */
+  public record ChoiceView(
+      String scope, String method, Map<String, String> settings, boolean pinned) {
+    public ChoiceView {
+      settings = sortedSettings(settings);
+    }
+  }
+
+  /**
+   * Settings sorted by key, so the API and the page list them in one order (JSONB, where they are
+   * stored, orders an object's keys by length first).
+   */
+  static Map<String, String> sortedSettings(Map<String, String> settings) {
+    return settings == null
+        ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
+  }
+
+  /** One method with one setting, scored against the oracle over its scope's simulations. */
+  public record CandidateView(
+      String scope,
+      String method,
+      Map<String, String> settings,
+      Double avgGap,
+      Double forgetAccuracy,
+      Double heldOutAccuracy,
+      Double oracleHeldOutAccuracy,
+      double costRetrainings,
+      String verdict,
+      String reason,
+      boolean chosen) {
+    public CandidateView {
+      settings = sortedSettings(settings);
+    }
+  }
 
   /** Where an artifact's bytes are, for download. */
   public record ArtifactFile(

@@ -18,6 +18,7 @@ public final class Routes {
       AuditController audit,
       DeadLetterController deadLetters,
       RegistrationController registrations,
+      CalibrationController calibrations,
       SystemController system) {
     return List.of(
         get("/", PUBLIC, system::page),
@@ -40,6 +41,8 @@ public final class Routes {
         delete("/api/models/{modelId}/aliases/{alias}", ADMIN, aliases::removeAlias),
         post("/api/models/{modelId}/aliases/{alias}/rollback", ADMIN, aliases::rollback),
         post("/api/models/{modelId}/purge", ADMIN, models::purge),
+        get("/api/models/{modelId}/calibration", PUBLIC, calibrations::latest),
+        get("/api/models/{modelId}/calibrations", PUBLIC, calibrations::history),
         get("/api/requests/{requestId}", PUBLIC, requests::getRequest),
         get("/api/requests/{requestId}/certificate", PUBLIC, requests::certificate),
         post("/api/certificates/verify", PUBLIC, requests::verifyCertificate),

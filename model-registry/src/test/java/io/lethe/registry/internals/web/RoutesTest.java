@@ -28,6 +28,7 @@ class RoutesTest {
         new AuditController(null),
         new DeadLetterController(null),
         new RegistrationController(null),
+        new CalibrationController(null),
         new SystemController(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Map::of));
   }
 
