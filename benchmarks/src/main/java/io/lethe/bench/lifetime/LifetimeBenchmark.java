@@ -131,15 +131,16 @@ public final class LifetimeBenchmark {
             scope == ForgetScope.CLASS ? options.classMethod() : options.sampleMethod();
         UnlearningTask task =
             new UnlearningTask(
-                current,
-                forget,
-                retain,
-                scope,
-                newClasses,
-                Budget.empty(),
-                options.seed(),
-                config,
-                UnlearningPlanner.validationRows(retain, batchSeed));
+                    current,
+                    forget,
+                    retain,
+                    scope,
+                    newClasses,
+                    Budget.empty(),
+                    options.seed(),
+                    config,
+                    UnlearningPlanner.validationRows(retain, batchSeed))
+                .withRetiredClasses(before);
         Step step = apply(methodName, task, verifier);
         current.close();
         current = step.model();

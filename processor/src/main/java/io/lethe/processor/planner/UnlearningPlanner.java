@@ -255,16 +255,18 @@ public final class UnlearningPlanner implements Unlearner {
     try (ClassifierModel current = ClassifierModel.fromBytes(weights)) {
       UnlearningTask task =
           new UnlearningTask(
-              current,
-              forget,
-              retain,
-              scope,
-              scope == ForgetScope.CLASS ? classes : Set.of(),
-              method.budget(),
-              // The training seed: exact retraining then reproduces the oracle, run after run.
-              entry.training().seed(),
-              entry.training().config(),
-              validationRows(retain, seed));
+                  current,
+                  forget,
+                  retain,
+                  scope,
+                  scope == ForgetScope.CLASS ? classes : Set.of(),
+                  method.budget(),
+                  // The training seed: exact retraining then reproduces the oracle, run after run.
+                  entry.training().seed(),
+                  entry.training().config(),
+                  validationRows(retain, seed))
+              // What earlier versions forgot stays out of the head, whatever this method does.
+              .withRetiredClasses(before.classLabels());
       // One pool per batch, shared by the method's attempt and the escalation, closed with it.
       try (ReferencePool references = referencesFor(model, task, job.batchId())) {
         Outcome outcome = attempt(model, method.method(), task, verifier, references);
