@@ -2,6 +2,7 @@ package io.lethe.processor.catalog;
 
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.data.DatasetSpec;
+import io.lethe.processor.engine.verify.DriftPolicy;
 import io.lethe.processor.engine.verify.VerificationPolicy;
 import io.lethe.processor.topology.BatchPolicy;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.Objects;
  *     cost; for small models and audits)
  * @param verification the verification policy
  * @param batching this model's batch limits, or null for the deployment's default
+ * @param driftGuard when versions are re-anchored by exact retraining (null: the defaults)
  */
 public record CatalogEntry(
     String id,
@@ -31,7 +33,8 @@ public record CatalogEntry(
     Escalation escalation,
     boolean oracle,
     VerificationPolicy verification,
-    BatchPolicy batching) {
+    BatchPolicy batching,
+    DriftPolicy driftGuard) {
 
   public CatalogEntry {
     Objects.requireNonNull(id, "id");
@@ -42,6 +45,33 @@ public record CatalogEntry(
     Objects.requireNonNull(sampleMethod, "sampleMethod");
     Objects.requireNonNull(escalation, "escalation");
     Objects.requireNonNull(verification, "verification");
+    driftGuard = driftGuard == null ? DriftPolicy.defaults() : driftGuard;
+  }
+
+  /** An entry under the default drift guard. */
+  public CatalogEntry(
+      String id,
+      DatasetSpec dataset,
+      Architecture architecture,
+      TrainingRecipe training,
+      MethodChoice classMethod,
+      MethodChoice sampleMethod,
+      Escalation escalation,
+      boolean oracle,
+      VerificationPolicy verification,
+      BatchPolicy batching) {
+    this(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        verification,
+        batching,
+        null);
   }
 
   /** This entry trained for {@code epochs} epochs (tests and demos train briefly). */
@@ -61,7 +91,8 @@ public record CatalogEntry(
         escalation,
         oracle,
         verification,
-        batching);
+        batching,
+        driftGuard);
   }
 
   public CatalogEntry withEscalation(Escalation value) {
@@ -75,7 +106,8 @@ public record CatalogEntry(
         value,
         oracle,
         verification,
-        batching);
+        batching,
+        driftGuard);
   }
 
   public CatalogEntry withTraining(TrainingRecipe value) {
@@ -89,7 +121,8 @@ public record CatalogEntry(
         escalation,
         oracle,
         verification,
-        batching);
+        batching,
+        driftGuard);
   }
 
   /** This entry under another verification policy. */
@@ -104,6 +137,23 @@ public record CatalogEntry(
         escalation,
         oracle,
         value,
-        batching);
+        batching,
+        driftGuard);
+  }
+
+  /** This entry under another drift guard. */
+  public CatalogEntry withDriftGuard(DriftPolicy value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        verification,
+        batching,
+        value);
   }
 }
