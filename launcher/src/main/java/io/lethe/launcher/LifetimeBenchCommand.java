@@ -72,6 +72,20 @@ public final class LifetimeBenchCommand implements Callable<Integer> {
   boolean noEscalation;
 
   @Option(
+      names = "--drift-guard",
+      defaultValue = "on",
+      description =
+          "on: run the worker's drift guard after every batch and re-anchor by exact retraining"
+              + " when a bound is crossed; off: never (default: ${DEFAULT-VALUE}).")
+  String driftGuard;
+
+  @Option(
+      names = "--reanchor-every",
+      defaultValue = "0",
+      description = "With the drift guard: also re-anchor every N versions (0: off).")
+  int reanchorEvery;
+
+  @Option(
       names = "--seed",
       defaultValue = "" + LifetimeOptions.DEFAULT_SEED,
       description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -109,6 +123,10 @@ public final class LifetimeBenchCommand implements Callable<Integer> {
     Devices.ensureOffline();
     Methods.byName(classMethod); // fails early on a typo, listing the known names
     Methods.byName(sampleMethod);
+    if (!driftGuard.equals("on") && !driftGuard.equals("off")) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--drift-guard must be on or off");
+    }
     LifetimeOptions options =
         new LifetimeOptions(
             seed,
@@ -123,7 +141,9 @@ public final class LifetimeBenchCommand implements Callable<Integer> {
             classMethod,
             sampleMethod,
             !noEscalation,
-            noOutput ? null : out);
+            noOutput ? null : out,
+            driftGuard.equals("on"),
+            reanchorEvery);
     new LifetimeBenchmark(options, System.out).run();
     return 0;
   }

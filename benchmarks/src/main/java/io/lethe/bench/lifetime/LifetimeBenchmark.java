@@ -17,12 +17,15 @@ import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingConfig;
+import io.lethe.processor.engine.verify.DriftPolicy;
 import io.lethe.processor.engine.verify.MembershipInference;
 import io.lethe.processor.engine.verify.PolicyOutcome;
 import io.lethe.processor.engine.verify.VerificationPolicy;
 import io.lethe.processor.engine.verify.VerificationReport;
 import io.lethe.processor.engine.verify.Verifier;
+import io.lethe.processor.planner.DriftGuard;
 import io.lethe.processor.planner.UnlearningPlanner;
+import io.lethe.processor.worker.ForgetLedger;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -78,7 +81,7 @@ public final class LifetimeBenchmark {
     TrainingConfig config = TrainingConfig.defaults().withEpochs(options.epochs());
     log(
         "lifetime: built-in MNIST-10k, train %d, test %d, %s, %d epochs, %d batches, oracle every"
-            + " %d, methods %s (class) / %s (samples), escalation %s; device %s",
+            + " %d, methods %s (class) / %s (samples), escalation %s, drift guard %s; device %s",
         train.size(),
         test.size(),
         options.architecture().describe(),
@@ -88,6 +91,9 @@ public final class LifetimeBenchmark {
         options.classMethod(),
         options.sampleMethod(),
         options.escalate() ? "on" : "off",
+        options.driftGuard()
+            ? "on" + (options.reanchorEvery() > 0 ? ", every " + options.reanchorEvery() : "")
+            : "off",
         Devices.describe());
     ClassifierModel original =
         ModelTrainer.train(options.architecture(), train, config, options.seed());
@@ -95,6 +101,11 @@ public final class LifetimeBenchmark {
     log("original: test accuracy %.4f", originalTest);
 
     BatchPlan plan = new BatchPlan(train, options);
+    // The worker's guard, fed as the planner feeds it: version 1 is the original.
+    DriftGuard guard = new DriftGuard();
+    DriftPolicy driftPolicy = DriftPolicy.defaults().withReanchorEvery(options.reanchorEvery());
+    byte[] firstWeights = options.driftGuard() ? original.toBytes() : null;
+    ForgetLedger ledger = ForgetLedger.EMPTY;
     Set<Long> forgottenIds = new HashSet<>();
     Set<Integer> forgottenClasses = new TreeSet<>();
     List<EarlierSet> earlier = new ArrayList<>();
@@ -131,16 +142,58 @@ public final class LifetimeBenchmark {
             scope == ForgetScope.CLASS ? options.classMethod() : options.sampleMethod();
         UnlearningTask task =
             new UnlearningTask(
-                current,
-                forget,
-                retain,
-                scope,
-                newClasses,
-                Budget.empty(),
-                options.seed(),
-                config,
-                UnlearningPlanner.validationRows(retain, batchSeed));
+                    current,
+                    forget,
+                    retain,
+                    scope,
+                    newClasses,
+                    Budget.empty(),
+                    options.seed(),
+                    config,
+                    UnlearningPlanner.validationRows(retain, batchSeed))
+                .withRetiredClasses(before);
         Step step = apply(methodName, task, verifier);
+        ForgetLedger ledgerBefore = ledger;
+        ledger =
+            batch.kind() == Kind.CLASS
+                ? ledger.plus(List.of(), Set.of(batch.forgetClass()))
+                : ledger.plus(batch.ids(), List.of());
+        DriftGuard.Reading drift = null;
+        String reanchor = "";
+        if (options.driftGuard()) {
+          ForgetLedger ledgerAfter = ledger;
+          int version = n + 1; // version 1 is the original
+          Function<ClassifierModel, DriftGuard.Reading> read =
+              m ->
+                  guard.check(
+                      "lifetime",
+                      () -> firstWeights,
+                      m,
+                      version,
+                      train,
+                      test,
+                      ledgerBefore,
+                      ledgerAfter,
+                      driftPolicy,
+                      VerificationPolicy.defaults(),
+                      options.seed());
+          drift = read.apply(step.model());
+          String reason = drift.reanchorReason();
+          // A version made by exact retraining is anchored already.
+          if (reason != null && !step.method().endsWith("retrain")) {
+            UnlearningResult exact = methods.apply("retrain").unlearn(task);
+            String exactVerdict = verdict(exact, task, verifier, true);
+            step.model().close();
+            step =
+                new Step(
+                    exact.model(),
+                    step.method() + "->reanchor",
+                    exactVerdict + " (" + step.policy() + ")",
+                    step.millis() + exact.wallTimeMillis());
+            reanchor = reason;
+            drift = read.apply(step.model());
+          }
+        }
         current.close();
         current = step.model();
 
@@ -191,7 +244,9 @@ public final class LifetimeBenchmark {
                 step.millis(),
                 chain,
                 oracleFigures,
-                oracleMillis);
+                oracleMillis,
+                drift,
+                reanchor);
         rows.add(row);
         logRow(row);
         // Rewritten after every batch: a run stopped early leaves its batches so far on disk.
@@ -221,16 +276,23 @@ public final class LifetimeBenchmark {
   /** The new version, what made it, and the policy's verdict on it. */
   private record Step(ClassifierModel model, String method, String policy, long millis) {}
 
-  /** The planner's step: the scope's method, verified; exact retraining when that fails. */
+  /**
+   * The planner's step: the scope's method, verified; exact retraining when a check fails. Unlike
+   * the worker, the benchmark trains no per-example reference pool (four retrainings per batch), so
+   * a small sample batch has insufficient evidence either way: it keeps the method's result (as a
+   * worker with {@code escalation: none} publishes it NOT_VERIFIED) rather than retraining every
+   * sample batch, which would measure retraining, not the method.
+   */
   private Step apply(String methodName, UnlearningTask task, Verifier verifier) {
+    boolean exactMethod = methodName.equals("retrain");
     UnlearningResult result = methods.apply(methodName).unlearn(task);
-    String verdict = verdict(result, task, verifier);
-    if (verdict.equals("PASSED") || !options.escalate() || methodName.equals("retrain")) {
+    String verdict = verdict(result, task, verifier, exactMethod);
+    if (!verdict.startsWith("FAILED") || !options.escalate() || exactMethod) {
       return new Step(result.model(), methodName, verdict, result.wallTimeMillis());
     }
     result.close();
     UnlearningResult exact = methods.apply("retrain").unlearn(task);
-    String exactVerdict = verdict(exact, task, verifier);
+    String exactVerdict = verdict(exact, task, verifier, true);
     return new Step(
         exact.model(),
         methodName + "->retrain",
@@ -238,11 +300,17 @@ public final class LifetimeBenchmark {
         exact.wallTimeMillis());
   }
 
-  private static String verdict(UnlearningResult result, UnlearningTask task, Verifier verifier) {
+  private static String verdict(
+      UnlearningResult result, UnlearningTask task, Verifier verifier, boolean exact) {
     VerificationReport report =
-        verifier.verify(result.model(), task, result.wallTimeMillis(), null, null);
+        verifier.verify(
+            result.model(), task, result.wallTimeMillis(), null, null, exact, List.of());
     PolicyOutcome outcome = VerificationPolicy.defaults().evaluate(report);
-    return outcome.passed() ? "PASSED" : "FAILED " + outcome.failedChecks();
+    return switch (outcome.status()) {
+      case PASSED -> "PASSED";
+      case FAILED -> "FAILED " + outcome.failedChecks();
+      case INSUFFICIENT_EVIDENCE -> "NOT_VERIFIED (insufficient evidence)";
+    };
   }
 
   private Figures figures(
@@ -322,7 +390,7 @@ public final class LifetimeBenchmark {
                 100 * o.earlierClassMaxAccuracy(),
                 100 * o.earlierSamplesAccuracy(),
                 o.cumulativeMia()),
-        r.policy());
+        r.policy() + (r.reanchor().isEmpty() ? "" : "  RE-ANCHORED: " + r.reanchor()));
   }
 
   private void log(String format, Object... args) {

@@ -20,7 +20,10 @@ import java.nio.file.Path;
  * @param classMethod method for class batches (the catalog's default: famr)
  * @param sampleMethod method for sample and subject batches (the catalog's default: muso)
  * @param escalate on a failed verification, retrain exactly, as the worker does by default
- * @param outputDir where lifetime.csv and lifetime.svg go (null: do not write)
+ * @param outputDir where the CSV and the SVG go (null: do not write)
+ * @param driftGuard run the worker's drift guard after every batch (the catalog's default guard)
+ *     and re-anchor by exact retraining when it says so
+ * @param reanchorEvery with the guard: also re-anchor every N versions (0: off)
  */
 public record LifetimeOptions(
     long seed,
@@ -35,7 +38,9 @@ public record LifetimeOptions(
     String classMethod,
     String sampleMethod,
     boolean escalate,
-    Path outputDir) {
+    Path outputDir,
+    boolean driftGuard,
+    int reanchorEvery) {
 
   /** Bounds a run's sizes before anything is allocated. */
   public static final int MAX_BATCHES = 10_000;
@@ -65,15 +70,57 @@ public record LifetimeOptions(
     if (classEvery < 0 || batchSamples < 1 || subjectSize < 1 || epochs < 1 || trainSamples < 0) {
       throw new IllegalArgumentException("class-every, sizes and epochs must be positive");
     }
+    if (reanchorEvery < 0) {
+      throw new IllegalArgumentException(
+          "reanchor-every must be 0 (off) or more: " + reanchorEvery);
+    }
     if (!architecture.gradientTrained()) {
       throw new IllegalArgumentException("the lifetime benchmark uses mlp or cnn");
     }
   }
 
+  /** Without the drift guard. */
+  public LifetimeOptions(
+      long seed,
+      Architecture architecture,
+      int epochs,
+      int trainSamples,
+      int batches,
+      int oracleEvery,
+      int classEvery,
+      int batchSamples,
+      int subjectSize,
+      String classMethod,
+      String sampleMethod,
+      boolean escalate,
+      Path outputDir) {
+    this(
+        seed,
+        architecture,
+        epochs,
+        trainSamples,
+        batches,
+        oracleEvery,
+        classEvery,
+        batchSamples,
+        subjectSize,
+        classMethod,
+        sampleMethod,
+        escalate,
+        outputDir,
+        false,
+        0);
+  }
+
+  /** The files' base name: {@code lifetime-guard-on} or {@code lifetime-guard-off}. */
+  public String fileStem() {
+    return driftGuard ? "lifetime-guard-on" : "lifetime-guard-off";
+  }
+
   /**
    * The defaults: MNIST-10k, seed 42, the MLP at 8 epochs, 100 batches, the oracle after every
    * batch, a class every 25th batch, 20 samples per batch, subjects of 10, famr and muso with
-   * escalation.
+   * escalation, the drift guard on.
    */
   public static LifetimeOptions defaults() {
     return new LifetimeOptions(
@@ -89,6 +136,8 @@ public record LifetimeOptions(
         DEFAULT_CLASS_METHOD,
         DEFAULT_SAMPLE_METHOD,
         true,
-        Path.of("docs/bench"));
+        Path.of("docs/bench"),
+        true,
+        0);
   }
 }

@@ -21,7 +21,7 @@ final class LifetimeReport {
           + prefixed("chain_")
           + ","
           + prefixed("oracle_")
-          + ",oracle_ms,test_gap";
+          + ",oracle_ms,test_gap,drift_test_drop,drift_earlier_forget_acc,drift_divergence,reanchor";
 
   private LifetimeReport() {}
 
@@ -33,9 +33,9 @@ final class LifetimeReport {
       List<LifetimeRow> rows, LifetimeOptions options, double originalTest, Path dir)
       throws IOException {
     Files.createDirectories(dir);
-    Path csv = dir.resolve("lifetime.csv");
+    Path csv = dir.resolve(options.fileStem() + ".csv");
     Files.writeString(csv, csv(rows), StandardCharsets.UTF_8);
-    Path svg = dir.resolve("lifetime.svg");
+    Path svg = dir.resolve(options.fileStem() + ".svg");
     Files.writeString(svg, svg(rows, options, originalTest), StandardCharsets.UTF_8);
     return List.of(csv, svg);
   }
@@ -67,6 +67,15 @@ final class LifetimeReport {
               r.oracle() == null
                   ? ""
                   : number(r.chain().testAccuracy() - r.oracle().testAccuracy()))
+          .append(',')
+          .append(r.drift() == null ? "" : number(r.drift().testDrop()))
+          .append(',')
+          .append(r.drift() == null ? "" : number(r.drift().earlierForgetAccuracy()))
+          .append(',')
+          .append(r.drift() == null ? "" : number(r.drift().divergence()))
+          .append(",\"")
+          .append(r.reanchor().replace("\"", "'"))
+          .append('"')
           .append('\n');
     }
     return b.toString();
@@ -86,6 +95,10 @@ final class LifetimeReport {
         number(f.earlierMaxForgetAccuracy()),
         number(f.earlierClassMaxAccuracy()),
         number(f.earlierSamplesAccuracy()));
+  }
+
+  private static String number(Double v) {
+    return v == null ? "" : number(v.doubleValue());
   }
 
   private static String number(double v) {
@@ -121,14 +134,20 @@ final class LifetimeReport {
             LEFT,
             22,
             String.format(
-                Locale.ROOT,
-                "Lifetime: %d batches on MNIST-10k, %s (original TA %.2f %%); %s / %s%s",
-                rows.size(),
-                options.architecture().describe(),
-                100 * originalTest,
-                options.classMethod(),
-                options.sampleMethod(),
-                options.escalate() ? ", escalation on" : ", no escalation"),
+                    Locale.ROOT,
+                    "Lifetime: %d batches on MNIST-10k, %s (original TA %.2f %%); %s / %s%s",
+                    rows.size(),
+                    options.architecture().describe(),
+                    100 * originalTest,
+                    options.classMethod(),
+                    options.sampleMethod(),
+                    options.escalate() ? ", escalation on" : ", no escalation")
+                + (options.driftGuard()
+                    ? String.format(
+                        Locale.ROOT,
+                        "; drift guard on (%d re-anchors, grey lines)",
+                        rows.stream().filter(r -> !r.reanchor().isEmpty()).count())
+                    : "; drift guard off"),
             "14"));
     int lastBatch = rows.isEmpty() ? 1 : rows.get(rows.size() - 1).batch();
     panel(
@@ -167,6 +186,7 @@ final class LifetimeReport {
                 "earlier samples, oracle", true, Figures::earlierSamplesAccuracy, "#ff7f0e", "6,4"),
             new Series("cumulative MIA, chain", false, Figures::cumulativeMia, "#9467bd", ""),
             new Series("cumulative MIA, oracle", true, Figures::cumulativeMia, "#9467bd", "6,4")));
+    reanchorLines(b, rows, lastBatch, height);
     b.append(text(LEFT + (WIDTH - LEFT - RIGHT) / 2 - 20, height - 12, "batch", "12"));
     b.append("</svg>\n");
     return b.toString();
@@ -262,6 +282,27 @@ final class LifetimeReport {
               s.dash().isEmpty() ? "" : " stroke-dasharray=\"" + s.dash() + "\""));
       b.append(text(LEFT + plotWidth + 46, legendY, s.label(), "11"));
       legendY += 18;
+    }
+  }
+
+  /** A thin grey vertical line across both panels at every re-anchored batch. */
+  private static void reanchorLines(
+      StringBuilder b, List<LifetimeRow> rows, int lastBatch, int height) {
+    int plotWidth = WIDTH - LEFT - RIGHT;
+    for (LifetimeRow r : rows) {
+      if (r.reanchor().isEmpty()) {
+        continue;
+      }
+      double x = LEFT + plotWidth * (r.batch() - 1) / (double) Math.max(1, lastBatch - 1);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\""
+                  + " stroke-width=\"0.8\"/>\n",
+              x,
+              TOP,
+              x,
+              TOP + 2 * PANEL + GAP));
     }
   }
 

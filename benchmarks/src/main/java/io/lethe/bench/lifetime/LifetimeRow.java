@@ -8,6 +8,9 @@ package io.lethe.bench.lifetime;
  *     escalated)
  * @param policy the default verification policy's verdict on that result
  * @param oracle null where the oracle was not retrained after this batch
+ * @param drift the drift guard's figures on the new version (after any re-anchoring); null when the
+ *     guard is off
+ * @param reanchor why the guard re-anchored this version by exact retraining; empty when it did not
  */
 record LifetimeRow(
     int batch,
@@ -19,7 +22,9 @@ record LifetimeRow(
     long unlearnMillis,
     Figures chain,
     Figures oracle,
-    long oracleMillis) {
+    long oracleMillis,
+    io.lethe.processor.planner.DriftGuard.Reading drift,
+    String reanchor) {
 
   /**
    * A model's figures after a batch; NaN where there is nothing to measure (no earlier set yet).

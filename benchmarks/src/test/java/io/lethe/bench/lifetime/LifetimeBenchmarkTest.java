@@ -56,19 +56,38 @@ class LifetimeBenchmarkTest {
   /** Four batches: samples, class, samples (subjects at even numbers), class; oracle after 2, 4. */
   private List<Map<String, String>> run(String classMethod, String sampleMethod, Path out)
       throws IOException {
+    return run(classMethod, sampleMethod, out, false);
+  }
+
+  private List<Map<String, String>> run(
+      String classMethod, String sampleMethod, Path out, boolean guard) throws IOException {
     LifetimeOptions options =
         new LifetimeOptions(
-            42, new Mlp(), 3, 1500, 4, 2, 2, 20, 10, classMethod, sampleMethod, false, out);
+            42,
+            new Mlp(),
+            3,
+            1500,
+            4,
+            2,
+            2,
+            20,
+            10,
+            classMethod,
+            sampleMethod,
+            false,
+            out,
+            guard,
+            0);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     new LifetimeBenchmark(
             options,
             new PrintStream(log, true, StandardCharsets.UTF_8),
             name -> name.equals("noop") ? new NoOp() : Methods.byName(name))
         .run();
-    List<String> lines = Files.readAllLines(out.resolve("lifetime.csv"));
+    List<String> lines = Files.readAllLines(out.resolve(options.fileStem() + ".csv"));
     assertEquals(LifetimeReport.HEADER, lines.get(0));
     assertEquals(5, lines.size(), "a header and one row per batch: " + lines);
-    String svg = Files.readString(out.resolve("lifetime.svg"));
+    String svg = Files.readString(out.resolve(options.fileStem() + ".svg"));
     assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg);
     List<String> header = Arrays.asList(lines.get(0).split(","));
     return lines.subList(1, lines.size()).stream()
@@ -124,5 +143,27 @@ class LifetimeBenchmarkTest {
     Map<String, String> famrLast = famr.get(3);
     assertTrue(value(famrLast, "chain_earlier_class_max_acc") < 0.05, famrLast.toString());
     assertTrue(Math.abs(value(famrLast, "test_gap")) < 0.1, famrLast.toString());
+  }
+
+  /**
+   * The drift guard on the no-op chain: batch 3 re-tests batch 2's class, finds it recognized (the
+   * no-op bypasses the methods' skeleton, so nothing takes it out of the head) and re-anchors by
+   * exact retraining; at batch 4 the class is gone. The control is the guard-off no-op run of the
+   * test above (> 80 % at batch 4).
+   */
+  @Test
+  void theDriftGuardReanchorsWhenAnEarlierClassComesBack() throws IOException {
+    List<Map<String, String>> guarded = run("noop", "noop", dir.resolve("guard"), true);
+    assertEquals("\"\"", guarded.get(1).get("reanchor"), "batch 2 has no earlier set yet");
+    String reason = guarded.get(2).get("reanchor");
+    assertTrue(reason.contains("earlier class"), guarded.get(2).toString());
+    assertEquals("noop->reanchor", guarded.get(2).get("method"));
+    assertTrue(
+        value(guarded.get(2), "chain_earlier_class_max_acc") < 0.05, guarded.get(2).toString());
+    Map<String, String> last = guarded.get(3);
+    assertTrue(value(last, "chain_earlier_class_max_acc") < 0.05, last.toString());
+    List<Map<String, String>> off = run("noop", "noop", dir.resolve("noguard"), false);
+    assertTrue(value(off.get(3), "chain_earlier_class_max_acc") > 0.8, "control: " + off.get(3));
+    assertTrue(off.get(2).get("drift_test_drop").isEmpty(), "guard off: no drift figures");
   }
 }

@@ -2,6 +2,7 @@ package io.lethe.processor.catalog;
 
 import io.lethe.processor.engine.architecture.Architecture;
 import io.lethe.processor.engine.data.DatasetSpec;
+import io.lethe.processor.engine.verify.DriftPolicy;
 import io.lethe.processor.engine.verify.VerificationPolicy;
 import io.lethe.processor.topology.BatchPolicy;
 import java.util.Objects;
@@ -21,7 +22,8 @@ import java.util.Objects;
  * @param verification the verification policy
  * @param batching this model's batch limits, or null for the deployment's default
  * @param calibration whether its unlearning is calibrated on its own data, and which scopes the
- *     catalog pins
+ *     catalog pins (null: the defaults, nothing pinned)
+ * @param driftGuard when versions are re-anchored by exact retraining (null: the defaults)
  */
 public record CatalogEntry(
     String id,
@@ -34,7 +36,8 @@ public record CatalogEntry(
     boolean oracle,
     VerificationPolicy verification,
     BatchPolicy batching,
-    CalibrationPolicy calibration) {
+    CalibrationPolicy calibration,
+    DriftPolicy driftGuard) {
 
   public CatalogEntry {
     Objects.requireNonNull(id, "id");
@@ -45,17 +48,23 @@ public record CatalogEntry(
     Objects.requireNonNull(sampleMethod, "sampleMethod");
     Objects.requireNonNull(escalation, "escalation");
     Objects.requireNonNull(verification, "verification");
-    Objects.requireNonNull(calibration, "calibration");
+    calibration = calibration == null ? CalibrationPolicy.DEFAULTS : calibration;
+    driftGuard = driftGuard == null ? DriftPolicy.defaults() : driftGuard;
   }
 
-  /** This entry trained for {@code epochs} epochs (tests and demos train briefly). */
-  public CatalogEntry withEpochs(int epochs) {
-    return withTraining(new TrainingRecipe(training.config().withEpochs(epochs), training.seed()));
-  }
-
-  /** This entry under another calibration policy. */
-  public CatalogEntry withCalibration(CalibrationPolicy value) {
-    return new CatalogEntry(
+  /** An entry under the default calibration policy and drift guard. */
+  public CatalogEntry(
+      String id,
+      DatasetSpec dataset,
+      Architecture architecture,
+      TrainingRecipe training,
+      MethodChoice classMethod,
+      MethodChoice sampleMethod,
+      Escalation escalation,
+      boolean oracle,
+      VerificationPolicy verification,
+      BatchPolicy batching) {
+    this(
         id,
         dataset,
         architecture,
@@ -66,7 +75,13 @@ public record CatalogEntry(
         oracle,
         verification,
         batching,
-        value);
+        null,
+        null);
+  }
+
+  /** This entry trained for {@code epochs} epochs (tests and demos train briefly). */
+  public CatalogEntry withEpochs(int epochs) {
+    return withTraining(new TrainingRecipe(training.config().withEpochs(epochs), training.seed()));
   }
 
   /** This entry with other methods for classes and samples. */
@@ -82,7 +97,8 @@ public record CatalogEntry(
         oracle,
         verification,
         batching,
-        calibration);
+        calibration,
+        driftGuard);
   }
 
   public CatalogEntry withEscalation(Escalation value) {
@@ -97,7 +113,8 @@ public record CatalogEntry(
         oracle,
         verification,
         batching,
-        calibration);
+        calibration,
+        driftGuard);
   }
 
   public CatalogEntry withTraining(TrainingRecipe value) {
@@ -112,7 +129,8 @@ public record CatalogEntry(
         oracle,
         verification,
         batching,
-        calibration);
+        calibration,
+        driftGuard);
   }
 
   /** This entry under another verification policy. */
@@ -128,6 +146,41 @@ public record CatalogEntry(
         oracle,
         value,
         batching,
-        calibration);
+        calibration,
+        driftGuard);
+  }
+
+  /** This entry under another calibration policy. */
+  public CatalogEntry withCalibration(CalibrationPolicy value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        verification,
+        batching,
+        value,
+        driftGuard);
+  }
+
+  /** This entry under another drift guard. */
+  public CatalogEntry withDriftGuard(DriftPolicy value) {
+    return new CatalogEntry(
+        id,
+        dataset,
+        architecture,
+        training,
+        classMethod,
+        sampleMethod,
+        escalation,
+        oracle,
+        verification,
+        batching,
+        calibration,
+        value);
   }
 }

@@ -17,6 +17,7 @@ import io.lethe.processor.engine.model.ModelSpec;
 import io.lethe.processor.engine.model.ModelTrainer;
 import io.lethe.processor.engine.model.TrainingConfig;
 import io.lethe.processor.engine.settings.Settings;
+import io.lethe.processor.engine.verify.DriftPolicy;
 import io.lethe.processor.engine.verify.VerificationPolicy;
 import io.lethe.processor.topology.BatchPolicy;
 import java.io.IOException;
@@ -151,7 +152,15 @@ public final class CatalogReader {
       return Optional.empty();
     }
     node.allowOnly(
-        Set.of("id", "dataset", "model", "training", "unlearning", "verification", "batching"));
+        Set.of(
+            "id",
+            "dataset",
+            "model",
+            "training",
+            "unlearning",
+            "verification",
+            "batching",
+            "driftGuard"));
     Optional<String> id = node.text("id", true);
     id.filter(s -> !MODEL_ID.matcher(s).matches())
         .ifPresent(
@@ -212,6 +221,10 @@ public final class CatalogReader {
     if (node.has("verification") && verification == null) {
       return Optional.empty();
     }
+    DriftPolicy driftGuard = bound(node, "driftGuard", DriftPolicy::defaults).orElse(null);
+    if (node.has("driftGuard") && driftGuard == null) {
+      return Optional.empty();
+    }
     if (id.isEmpty()
         || dataset.isEmpty()
         || architecture.isEmpty()
@@ -232,7 +245,8 @@ public final class CatalogReader {
             oracle,
             verification == null ? VerificationPolicy.defaults() : verification,
             node.has("batching") ? batching : null,
-            calibration));
+            calibration,
+            driftGuard));
   }
 
   /**

@@ -23,6 +23,7 @@ import io.lethe.processor.engine.model.Devices;
 import io.lethe.processor.engine.model.Evaluator;
 import io.lethe.processor.engine.model.ModelSpec;
 import io.lethe.processor.engine.model.ModelTrainer;
+import io.lethe.processor.engine.verify.DriftPolicy;
 import io.lethe.processor.engine.verify.PerExampleEvidence;
 import io.lethe.processor.engine.verify.PolicyOutcome;
 import io.lethe.processor.engine.verify.ReferencePool;
@@ -66,6 +67,9 @@ public final class UnlearningPlanner implements Unlearner {
   private static final Object ENGINE = new Object();
 
   private final LiveCatalog catalog;
+
+  /** Version 1's outputs per model, kept for the drift check of every later version. */
+  private final DriftGuard drift = new DriftGuard();
 
   public UnlearningPlanner(ModelCatalog catalog) {
     this(new LiveCatalog(catalog));
@@ -258,6 +262,10 @@ public final class UnlearningPlanner implements Unlearner {
 
   private Outcome plan(Job job) {
     CatalogModel model = catalog.snapshot().require(job.modelId());
+    return guarded(model, job, unguarded(model, job));
+  }
+
+  private Outcome unguarded(CatalogModel model, Job job) {
     Set<Integer> newClasses = new HashSet<>(job.batchClassLabels());
     newClasses.removeAll(job.before().classLabels());
     if (newClasses.isEmpty()) {
@@ -321,16 +329,18 @@ public final class UnlearningPlanner implements Unlearner {
     try (ClassifierModel current = ClassifierModel.fromBytes(weights)) {
       UnlearningTask task =
           new UnlearningTask(
-              current,
-              forget,
-              retain,
-              scope,
-              scope == ForgetScope.CLASS ? classes : Set.of(),
-              method.budget(),
-              // The training seed: exact retraining then reproduces the oracle, run after run.
-              entry.training().seed(),
-              entry.training().config(),
-              validationRows(retain, seed));
+                  current,
+                  forget,
+                  retain,
+                  scope,
+                  scope == ForgetScope.CLASS ? classes : Set.of(),
+                  method.budget(),
+                  // The training seed: exact retraining then reproduces the oracle, run after run.
+                  entry.training().seed(),
+                  entry.training().config(),
+                  validationRows(retain, seed))
+              // What earlier versions forgot stays out of the head, whatever this method does.
+              .withRetiredClasses(before.classLabels());
       // One pool per batch, shared by the method's attempt and the escalation, closed with it.
       try (ReferencePool references = referencesFor(model, task, job.batchId())) {
         Outcome outcome = attempt(model, method.method(), task, verifier, references);
@@ -357,6 +367,129 @@ public final class UnlearningPlanner implements Unlearner {
   }
 
   /**
+   * The drift guard, after the batch's result is verified and applies (docs/engine.md): measures
+   * the version against version 1 and the earlier forget sets, and when a bound is crossed (or the
+   * periodic re-anchoring is due) replaces it by exact retraining on the cumulative retain set,
+   * with the reason in its metrics. A model without a training recipe cannot be re-anchored: the
+   * guard then only reports.
+   */
+  private Outcome guarded(CatalogModel model, Job job, Outcome outcome) {
+    DriftPolicy policy = model.entry().driftGuard();
+    if (!policy.enabled() || !applies(outcome.status())) {
+      return outcome;
+    }
+    DriftGuard.Reading reading = readDrift(model, job, outcome.weights());
+    String reason = reading.reanchorReason();
+    // A version made by exact retraining is anchored already: retraining it again changes nothing.
+    if (reason == null || outcome.method().endsWith(EXACT)) {
+      return withDrift(outcome, reading, null);
+    }
+    if (!canRetrain(model)) {
+      log.warn(
+          "Batch {}: drift bound crossed on {} ({}); no training recipe to re-anchor with",
+          job.batchId(),
+          job.modelId(),
+          reason);
+      return withDrift(outcome, reading, null);
+    }
+    log.info(
+        "Batch {}: re-anchoring {} by exact retraining: {}", job.batchId(), job.modelId(), reason);
+    Outcome exact = reanchor(model, job);
+    if (exact == null || !applies(exact.status())) {
+      log.warn(
+          "Batch {}: the re-anchoring of {} did not verify ({}); the method's version stands",
+          job.batchId(),
+          job.modelId(),
+          exact == null ? "nothing to retrain without" : exact.failureReason());
+      return withDrift(outcome, reading, null);
+    }
+    return withDrift(exact, readDrift(model, job, exact.weights()), reason);
+  }
+
+  private DriftGuard.Reading readDrift(CatalogModel model, Job job, byte[] weights) {
+    try (ClassifierModel version = ClassifierModel.fromBytes(weights)) {
+      return drift.check(
+          job.modelId(),
+          job.firstWeights(),
+          version,
+          job.version(),
+          model.train(),
+          model.test(),
+          job.before(),
+          job.after(),
+          model.entry().driftGuard(),
+          model.entry().verification(),
+          model.entry().training().seed());
+    }
+  }
+
+  /**
+   * Exact retraining on the cumulative retain set, verified as the batch's version; null when the
+   * batch forgets nothing.
+   */
+  private Outcome reanchor(CatalogModel model, Job job) {
+    Dataset train = model.train();
+    ForgetLedger before = job.before();
+    ForgetLedger after = job.after();
+    Dataset retain = train.filterIndices(i -> !excludes(after, train.id(i), train.label(i)));
+    Dataset forget =
+        train.filterIndices(
+            i ->
+                excludes(after, train.id(i), train.label(i))
+                    && !excludes(before, train.id(i), train.label(i)));
+    if (forget.isEmpty()) {
+      return null;
+    }
+    Set<Integer> classes = new TreeSet<>(after.classLabels());
+    classes.removeAll(before.classLabels());
+    long seed = seedOf(model, job.batchId());
+    var entry = model.entry();
+    Verifier verifier = new Verifier(model.test().withoutLabels(before.classLabels()), seed);
+    try (ClassifierModel current = ClassifierModel.fromBytes(job.currentWeights())) {
+      UnlearningTask task =
+          new UnlearningTask(
+                  current,
+                  forget,
+                  retain,
+                  classes.isEmpty() ? ForgetScope.SAMPLES : ForgetScope.CLASS,
+                  classes,
+                  MethodChoice.of(EXACT).budget(),
+                  entry.training().seed(),
+                  entry.training().config(),
+                  validationRows(retain, seed))
+              .withRetiredClasses(before.classLabels());
+      return attempt(model, EXACT, task, verifier, ReferencePool.empty());
+    }
+  }
+
+  private static boolean canRetrain(CatalogModel model) {
+    var entry = model.entry();
+    return entry.architecture().trainedByLethe() || entry.escalation() == Escalation.RETRAIN;
+  }
+
+  private static boolean applies(VerificationStatus status) {
+    return status == VerificationStatus.PASSED || status == VerificationStatus.NOT_VERIFIED;
+  }
+
+  /** The outcome with the drift guard's figures (and the re-anchoring's reason) in its metrics. */
+  static Outcome withDrift(Outcome outcome, DriftGuard.Reading reading, String reanchorReason) {
+    VerificationMetrics metrics =
+        VerificationMetrics.newBuilder(outcome.metrics())
+            .setDriftTestDrop(reading.testDrop())
+            .setDriftEarlierForgetAccuracy(reading.earlierForgetAccuracy())
+            .setDriftDivergence(reading.divergence())
+            .setReanchorReason(reanchorReason)
+            .build();
+    return new Outcome(
+        outcome.weights(),
+        outcome.status(),
+        outcome.failureReason(),
+        metrics,
+        outcome.method(),
+        outcome.device());
+  }
+
+  /**
    * The reference models of the per-example test: for a small SAMPLES forget set, the policy's
    * number of exact retrainings on the retain set; none where the test does not apply or the model
    * has no recipe to retrain with (a model trained elsewhere without a training section).
@@ -365,9 +498,7 @@ public final class UnlearningPlanner implements Unlearner {
       CatalogModel model, UnlearningTask task, String batch) {
     var entry = model.entry();
     int size = entry.verification().referenceModels();
-    boolean canRetrain =
-        entry.architecture().trainedByLethe() || entry.escalation() == Escalation.RETRAIN;
-    if (size == 0 || !canRetrain || !Verifier.perExampleApplies(task)) {
+    if (size == 0 || !canRetrain(model) || !Verifier.perExampleApplies(task)) {
       return ReferencePool.empty();
     }
     ReferencePool pool = ReferencePool.train(task, size);

@@ -43,6 +43,9 @@ public interface Unlearner {
   /**
    * @param before what the current version already excludes
    * @param after what the new version must exclude (before + this batch)
+   * @param version the number the new version will get (0 when unknown: no periodic re-anchoring)
+   * @param firstWeights reads version 1's weights, which the drift guard compares with (called at
+   *     most once per model by a planner, which caches what it needs); null when unknown
    */
   record Job(
       String modelId,
@@ -51,7 +54,34 @@ public interface Unlearner {
       ForgetLedger before,
       ForgetLedger after,
       Set<Long> batchSampleIds,
-      Set<Integer> batchClassLabels) {}
+      Set<Integer> batchClassLabels,
+      int version,
+      java.util.function.Supplier<byte[]> firstWeights) {
+
+    /**
+     * A job whose version number and first version are unknown (the drift guard then only re-tests
+     * the ledger).
+     */
+    public Job(
+        String modelId,
+        String batchId,
+        byte[] currentWeights,
+        ForgetLedger before,
+        ForgetLedger after,
+        Set<Long> batchSampleIds,
+        Set<Integer> batchClassLabels) {
+      this(
+          modelId,
+          batchId,
+          currentWeights,
+          before,
+          after,
+          batchSampleIds,
+          batchClassLabels,
+          0,
+          null);
+    }
+  }
 
   /** The part of what a batch names that the model's training data holds. */
   record Trained(Set<Long> sampleIds, Set<Integer> classLabels) {

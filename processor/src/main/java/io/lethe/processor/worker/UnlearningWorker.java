@@ -413,7 +413,9 @@ public final class UnlearningWorker implements AutoCloseable {
       publish(batch, triage, partition, record.offset(), null, null, Map.of());
       return;
     }
-    Unlearner.Job job = job(batch, present, before, parentWeights(current));
+    // Numbers are never reused, so a re-run after a crash gets the same one (and the same guard).
+    int number = versions.highestVersion(batch.getModelId()) + 1;
+    Unlearner.Job job = job(batch, present, before, parentWeights(current), number);
     Unlearner.Outcome outcome;
     try {
       outcome = runOffThread(() -> unlearner.unlearn(job));
@@ -426,7 +428,6 @@ public final class UnlearningWorker implements AutoCloseable {
       return;
     }
     Artifact artifact = store(outcome.weights());
-    int number = versions.highestVersion(batch.getModelId()) + 1;
     artifacts.putManifest(batch.getModelId(), number, job.after().toText());
     ModelVersion version =
         ModelVersion.newBuilder()
@@ -536,7 +537,11 @@ public final class UnlearningWorker implements AutoCloseable {
   }
 
   private Unlearner.Job job(
-      UnlearningBatch batch, List<BatchedRequest> present, ForgetLedger before, byte[] parent) {
+      UnlearningBatch batch,
+      List<BatchedRequest> present,
+      ForgetLedger before,
+      byte[] parent,
+      int number) {
     Set<Long> samples = new LinkedHashSet<>();
     Set<Integer> classes = new LinkedHashSet<>();
     for (BatchedRequest r : present) {
@@ -550,7 +555,21 @@ public final class UnlearningWorker implements AutoCloseable {
         before,
         before.plus(samples, classes),
         samples,
-        classes);
+        classes,
+        number,
+        firstWeights(batch.getModelId()));
+  }
+
+  /**
+   * Reads version 1's weights for the drift guard, when asked (the planner caches what it needs
+   * from them, so this runs about once per model); null when the log knows no version 1.
+   */
+  private java.util.function.Supplier<byte[]> firstWeights(String modelId) {
+    return versions
+        .first(modelId)
+        .<java.util.function.Supplier<byte[]>>map(
+            v -> () -> artifacts.read(v.getArtifact().getSha256()))
+        .orElse(null);
   }
 
   /** Runs engine work on its own thread while this thread keeps the consumer alive. */

@@ -27,6 +27,7 @@ final class VersionLog implements AutoCloseable {
   private boolean storeRead;
   private final Map<String, ModelVersion> latestGood = new HashMap<>();
   private final Map<String, Integer> highest = new HashMap<>();
+  private final Map<String, ModelVersion> first = new HashMap<>();
   private final Set<String> appliedBatches = new HashSet<>();
 
   VersionLog(String bootstrapServers, Topic<String, ModelVersion> topic, ArtifactStore store) {
@@ -72,6 +73,9 @@ final class VersionLog implements AutoCloseable {
       return;
     }
     highest.merge(version.getModelId(), version.getVersion(), Math::max);
+    if (version.getVersion() == 1 && applies(version.getStatus())) {
+      first.put(version.getModelId(), version);
+    }
     if (applies(version.getStatus())) {
       latestGood.merge(
           version.getModelId(), version, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
@@ -95,6 +99,13 @@ final class VersionLog implements AutoCloseable {
   /** The newest version that applied its batch: the base the next batch builds on. */
   Optional<ModelVersion> latestGood(String modelId) {
     return Optional.ofNullable(latestGood.get(modelId));
+  }
+
+  /**
+   * The model's first version (trained, or the user's model as given), the drift guard's reference.
+   */
+  Optional<ModelVersion> first(String modelId) {
+    return Optional.ofNullable(first.get(modelId));
   }
 
   /** The highest version number published (good or not), so numbers are never reused. */

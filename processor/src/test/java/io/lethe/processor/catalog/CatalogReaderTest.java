@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lethe.processor.engine.data.SampleShape;
 import io.lethe.processor.engine.method.ForgetScope;
 import io.lethe.processor.engine.model.TrainingConfig;
+import io.lethe.processor.engine.verify.DriftPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ class CatalogReaderTest {
             oracle: true
           verification: {miaTolerance: 0.2}
           batching: {maxRequests: 5, maxAge: 30s, deadlineMargin: 1h}
+          driftGuard: {reanchorEvery: 3, maxTestDrop: 0.02, maxDivergence: 0.1}
       """;
 
   @BeforeEach
@@ -95,6 +97,10 @@ class CatalogReaderTest {
     assertEquals(0.2, m.entry().verification().miaTolerance(), 1e-12);
     assertEquals(Duration.ofSeconds(30), m.entry().batching().maxAge());
     assertEquals(5, m.entry().batching().maxRequests());
+    assertTrue(m.entry().driftGuard().enabled());
+    assertEquals(3, m.entry().driftGuard().reanchorEvery());
+    assertEquals(0.02, m.entry().driftGuard().maxTestDrop(), 1e-12);
+    assertEquals(0.1, m.entry().driftGuard().maxDivergence(), 1e-12);
   }
 
   @Test
@@ -117,6 +123,7 @@ class CatalogReaderTest {
     assertEquals(null, e.batching());
     // Nothing pinned: calibration chooses both scopes' methods at onboarding, 20 retrainings.
     assertEquals(CalibrationPolicy.DEFAULTS, e.calibration());
+    assertEquals(DriftPolicy.defaults(), e.driftGuard());
   }
 
   @Test
@@ -201,11 +208,21 @@ class CatalogReaderTest {
                     .replace("lr: 0.05", "lr2: 0.05")
                     .replace("hidden: [16, 8]", "hidden: [16, wide]")
                     .replace("epochs: 3", "epochs: three")
-                    .replace("maxAge: 30s", "maxAge: soon"));
+                    .replace("maxAge: 30s", "maxAge: soon")
+                    .replace("reanchorEvery: 3", "reanchorEvery: -1")
+                    .replace("maxTestDrop: 0.02", "maxTestDrp: 0.02"));
     assertProblem(p, "models[0].unlearning.class", "unknown setting 'lr2'");
     assertProblem(p, "models[0].model", "hidden");
     assertProblem(p, "models[0].training", "epochs");
     assertProblem(p, "models[0].batching", "maxAge");
+    assertProblem(p, "models[0].driftGuard", "unknown setting 'maxTestDrp'");
+  }
+
+  @Test
+  void aBadDriftGuardBoundIsRefused() throws IOException {
+    List<String> p =
+        problems("models:\n" + PATIENTS.replace("reanchorEvery: 3", "reanchorEvery: -1"));
+    assertProblem(p, "models[0].driftGuard", "reanchorEvery must be 0 (off) or more");
   }
 
   @Test

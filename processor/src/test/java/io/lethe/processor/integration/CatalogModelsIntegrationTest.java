@@ -2,6 +2,7 @@ package io.lethe.processor.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.avro.DeletionRequest;
@@ -70,7 +71,15 @@ class CatalogModelsIntegrationTest {
     // The example catalog as shipped, trained briefly: the point is the path, not the accuracy.
     catalog =
         BuiltinCatalog.loadExamples(dir.resolve("catalog"))
-            .withEntry(PATIENTS, e -> e.withEpochs(15).withVerification(twoReferences(e)))
+            // The patients' guard re-anchors every 3 versions: version 4 is retrained exactly.
+            .withEntry(
+                PATIENTS,
+                e ->
+                    e.withEpochs(15)
+                        .withVerification(twoReferences(e))
+                        .withDriftGuard(
+                            io.lethe.processor.engine.verify.DriftPolicy.defaults()
+                                .withReanchorEvery(3)))
             .withEntry(DIGITS, e -> e.withEpochs(3).withVerification(twoReferences(e)));
     LetheTopics topics = new LetheTopics(TopicNames.DEFAULTS, AvroSerdes.embedded());
     TopicAdmin.ensureTopics(kafka.bootstrapServers(), topics.names, 2, (short) 1);
@@ -175,6 +184,17 @@ class CatalogModelsIntegrationTest {
           continue;
         }
         VerificationMetrics m = v.getMetrics();
+        // The worker gave the guard version 1: every later version carries its drift figures.
+        assertNotNull(m.getDriftTestDrop(), model + " v" + v.getVersion());
+        assertNotNull(m.getDriftDivergence(), model + " v" + v.getVersion());
+        if (model.equals(PATIENTS) && v.getVersion() == 4) {
+          assertEquals("retrain", v.getMethod(), "the periodic re-anchoring");
+          assertEquals("every 3 versions (version 4)", m.getReanchorReason());
+          assertEquals("exact", m.getEvidence());
+          continue;
+        }
+        // Control: no other version was re-anchored.
+        assertNull(m.getReanchorReason(), model + " v" + v.getVersion());
         if (isClassBatch(v)) {
           // The catalog's method ran and the checks could see it: no silent fallback.
           assertEquals(entry.classMethod().method(), v.getMethod(), model + " v" + v.getVersion());

@@ -25,6 +25,10 @@ import java.util.function.LongUnaryOperator;
  *     group in one shard, so it must be the function the ensemble was trained with (see {@link
  *     io.lethe.processor.engine.model.ModelTrainer#trainSisa}); the identity (one group per sample)
  *     when null
+ * @param retiredClasses the classes the original no longer serves (forgotten by earlier versions):
+ *     whatever the method does, they stay out of the result's output space ({@link
+ *     AbstractUnlearningMethod#unlearn} takes them out of the head after the method's run), so a
+ *     later version never answers them again; empty for a model that has forgotten no class
  */
 public record UnlearningTask(
     ClassifierModel original,
@@ -36,7 +40,8 @@ public record UnlearningTask(
     long seed,
     TrainingConfig trainingConfig,
     Dataset validation,
-    LongUnaryOperator groupOf) {
+    LongUnaryOperator groupOf,
+    Set<Integer> retiredClasses) {
 
   public UnlearningTask {
     Objects.requireNonNull(original, "original");
@@ -47,12 +52,39 @@ public record UnlearningTask(
     budget = budget == null ? Budget.empty() : budget;
     trainingConfig = trainingConfig == null ? TrainingConfig.defaults() : trainingConfig;
     groupOf = groupOf == null ? LongUnaryOperator.identity() : groupOf;
+    retiredClasses = Set.copyOf(retiredClasses == null ? Set.of() : retiredClasses);
     if (scope == ForgetScope.CLASS && forgetClasses.isEmpty()) {
       throw new IllegalArgumentException("CLASS scope needs the forget class labels");
     }
     if (scope == ForgetScope.SAMPLES && !forgetClasses.isEmpty()) {
       throw new IllegalArgumentException("SAMPLES scope takes no forget classes");
     }
+  }
+
+  /** A task on a model that has forgotten no class before. */
+  public UnlearningTask(
+      ClassifierModel original,
+      Dataset forget,
+      Dataset retain,
+      ForgetScope scope,
+      Set<Integer> forgetClasses,
+      Budget budget,
+      long seed,
+      TrainingConfig trainingConfig,
+      Dataset validation,
+      LongUnaryOperator groupOf) {
+    this(
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        trainingConfig,
+        validation,
+        groupOf,
+        null);
   }
 
   /** A task whose samples are each their own group ({@code groupOf} the identity). */
@@ -120,12 +152,23 @@ public record UnlearningTask(
         seed,
         trainingConfig,
         validation,
-        groupOf);
+        groupOf,
+        retiredClasses);
   }
 
   public UnlearningTask withTrainingConfig(TrainingConfig value) {
     return new UnlearningTask(
-        original, forget, retain, scope, forgetClasses, budget, seed, value, validation, groupOf);
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        value,
+        validation,
+        groupOf,
+        retiredClasses);
   }
 
   public UnlearningTask withValidation(Dataset value) {
@@ -153,7 +196,8 @@ public record UnlearningTask(
         seed,
         trainingConfig,
         validation,
-        groupOf);
+        groupOf,
+        retiredClasses);
   }
 
   public UnlearningTask withGroupOf(LongUnaryOperator value) {
@@ -167,6 +211,23 @@ public record UnlearningTask(
         seed,
         trainingConfig,
         validation,
+        value,
+        retiredClasses);
+  }
+
+  /** This task on a model that no longer serves {@code value} (see {@code retiredClasses}). */
+  public UnlearningTask withRetiredClasses(Set<Integer> value) {
+    return new UnlearningTask(
+        original,
+        forget,
+        retain,
+        scope,
+        forgetClasses,
+        budget,
+        seed,
+        trainingConfig,
+        validation,
+        groupOf,
         value);
   }
 }

@@ -232,6 +232,15 @@ public record VerificationPolicy(
    *
    * @param perExampleOk the per-example test's result on this model, or null when it did not run
    */
+  /**
+   * The sample-scope rule's highest accepted forget accuracy for {@code forgetSetSize} samples at
+   * test accuracy {@code ta}: TA + {@code sampleForgetMargin} + 3 standard errors (the drift guard
+   * re-tests earlier forgotten samples against the same rule).
+   */
+  public double sampleForgetLimit(double ta, int forgetSetSize) {
+    return ta + sampleForgetMargin + Z * Math.sqrt(ta * (1 - ta) / Math.max(1, forgetSetSize));
+  }
+
   private List<Check> forgetting(
       ForgetScope scope,
       double ua,
@@ -253,7 +262,7 @@ public record VerificationPolicy(
       out.add(
           new Check(
               "forget-accuracy",
-              ua <= ta + sampleForgetMargin + noise,
+              ua <= sampleForgetLimit(ta, forgetSetSize),
               String.format(
                   "UA %.4f <= TA %.4f + %.4f + %.4f (sampling error of %d samples)",
                   ua, ta, sampleForgetMargin, noise, forgetSetSize)));
