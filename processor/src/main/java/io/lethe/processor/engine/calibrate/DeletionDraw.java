@@ -103,7 +103,7 @@ final class DeletionDraw {
       long[] ids = small.get(k);
       out.add(
           new Deletion(
-              (bySubject ? "subject " : "random set ") + (k + 1) + " (" + ids.length + " rows)",
+              (bySubject ? "subject " : "random set ") + (k + 1),
               ForgetScope.SAMPLES,
               rest.onlyIds(ids),
               rest.withoutIds(ids),
