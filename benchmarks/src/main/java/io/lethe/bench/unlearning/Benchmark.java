@@ -259,6 +259,10 @@ public final class Benchmark {
             tuned
                 .map(c -> Budget.of(c.settings()))
                 .orElseGet(() -> setup.budgetFor(method.name(), run.budget()));
+        boolean tried =
+            calibration != null
+                && calibration.candidates().stream()
+                    .anyMatch(c -> c.scope() == task.scope() && c.method().equals(method.name()));
         String calibratedNote =
             tuned
                 .map(
@@ -267,7 +271,10 @@ public final class Benchmark {
                             + c.settings()
                             + (c.chosen() ? " (the calibration's choice)" : "")
                             + "; ")
-                .orElse("");
+                .orElse(
+                    tried && run.budget().asMap().isEmpty()
+                        ? "not calibrated (no grid point passed, or none ran): its defaults; "
+                        : "");
         UnlearningTask methodTask = task.withBudget(budget);
         if (method.name().equals("sisa")) {
           if (sisaOriginal == null) {

@@ -5,7 +5,7 @@ import io.lethe.processor.engine.method.ForgetScope;
 /**
  * One deletion the calibration simulated on the training rows.
  *
- * @param name what it forgot, e.g. {@code class 3}, {@code random 10%}, {@code subject 2 (7 rows)}
+ * @param name what it forgot, e.g. {@code class 3}, {@code random 10%}, {@code subject 2}
  * @param scope its scope
  * @param forgetSetSize the rows it forgot
  */

@@ -248,8 +248,8 @@ public final class MnemonicCode extends AbstractUnlearningMethod<MnemonicCode.Se
   public java.util.List<java.util.Map<String, String>> calibrationGrid(ForgetScope scope) {
     return java.util.List.of(
         java.util.Map.of(),
-        java.util.Map.of("safety", "2.0"),
-        java.util.Map.of("safety", "8.0"),
-        java.util.Map.of("safety", "4.0", "topFraction", "0.02"));
+        java.util.Map.of("safety", "5.0"),
+        java.util.Map.of("safety", "6.0"),
+        java.util.Map.of("safety", "5.0", "topFraction", "0.1"));
   }
 }

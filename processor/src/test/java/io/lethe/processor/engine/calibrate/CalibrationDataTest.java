@@ -1,7 +1,6 @@
 package io.lethe.processor.engine.calibrate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.processor.engine.data.Dataset;
@@ -62,21 +61,28 @@ class CalibrationDataTest {
   }
 
   @Test
-  void smallSubjectsLieInsideTheRandomFraction() {
+  void smallSetsAreWholeSubjectsDisjointFromEachOther() {
     Dataset rest = rows(600, 3);
     long[] ids = rest.ids();
     String[] owners = new String[ids.length];
     for (int i = 0; i < ids.length; i++) {
       owners[i] = "s" + (i / 6); // 100 subjects of 6 rows
     }
-    List<Deletion> d = DeletionDraw.sampleDeletions(rest, SubjectIndex.of(ids, owners), 5);
+    SubjectIndex index = SubjectIndex.of(ids, owners);
+    List<Deletion> d = DeletionDraw.sampleDeletions(rest, index, 5);
     assertEquals(1 + DeletionDraw.SMALL_SETS, d.size());
-    Set<Long> fraction = d.get(0).forget().idSet();
-    assertEquals(60, fraction.size());
+    assertEquals(60, d.get(0).forget().size());
+    assertTrue(!d.get(0).small());
+    Set<Long> seen = new HashSet<>();
     for (Deletion small : d.subList(1, d.size())) {
       assertTrue(small.small() && small.name().startsWith("subject"), small.name());
       assertEquals(6, small.forget().size());
-      assertTrue(fraction.containsAll(small.forget().idSet()));
+      String owner = index.subjectOf(small.forget().id(0)).orElseThrow();
+      assertEquals(
+          Set.copyOf(Arrays.stream(index.samplesOf(owner)).boxed().toList()),
+          small.forget().idSet());
+      assertTrue(small.forget().idSet().stream().noneMatch(seen::contains));
+      seen.addAll(small.forget().idSet());
       assertEquals(rest.size() - 6, small.retain().size());
     }
     // Control: without subjects, small random sets of 5 to 20 rows stand in.
@@ -89,16 +95,19 @@ class CalibrationDataTest {
   }
 
   @Test
-  void theClassDeletionForgetsAllOfOneClassOfT() {
+  void classDeletionsForgetAllOfDistinctClassesOfT() {
     HeldOutSplit split = HeldOutSplit.of(rows(400, 4), 3);
-    Deletion d = DeletionDraw.classDeletion(split.rest(), split.heldOut(), 3);
-    assertNotNull(d);
-    int c = d.classes().iterator().next();
-    assertEquals(split.rest().classCounts()[c], d.forget().size());
-    assertEquals(0, d.retain().withLabels(Set.of(c)).size());
+    List<Deletion> d = DeletionDraw.classDeletions(split.rest(), split.heldOut(), 3);
+    assertEquals(DeletionDraw.CLASS_SETS, d.size());
+    assertTrue(!d.get(0).classes().equals(d.get(1).classes()));
+    for (Deletion one : d) {
+      int c = one.classes().iterator().next();
+      assertEquals(split.rest().classCounts()[c], one.forget().size());
+      assertEquals(0, one.retain().withLabels(Set.of(c)).size());
+    }
     // Control: a single class leaves nothing to forget a class from.
     HeldOutSplit one = HeldOutSplit.of(rows(400, 1), 3);
-    assertEquals(null, DeletionDraw.classDeletion(one.rest(), one.heldOut(), 3));
+    assertTrue(DeletionDraw.classDeletions(one.rest(), one.heldOut(), 3).isEmpty());
   }
 
   @Test
