@@ -288,7 +288,7 @@ public final class CalibrationFeed implements ModelFeed {
               request.getSeed(),
               line -> log.info("Calibration of {}: {}", modelId, line));
       CalibrationReport report =
-          CalibrationReports.toAvro(modelId, done.generation(), requestId, done.result());
+          CalibrationReports.toAvro(modelId, done.generation(), requestId, done.result(), last);
       log.info(
           "Calibrated {}: {} in {} s, {} retrainings",
           modelId,

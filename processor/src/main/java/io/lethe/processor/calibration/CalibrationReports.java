@@ -23,6 +23,26 @@ public final class CalibrationReports {
 
   private CalibrationReports() {}
 
+  /**
+   * The report of {@code result}, for the model's {@code generation}. A calibration that FAILED
+   * chose nothing; its report carries the choices of {@code before} (the model's latest report, if
+   * of the same generation), which stay in use: the topic keeps one report per model.
+   */
+  public static CalibrationReport toAvro(
+      String modelId,
+      int generation,
+      String requestId,
+      CalibrationResult result,
+      CalibrationReport before) {
+    CalibrationReport report = toAvro(modelId, generation, requestId, result);
+    if (result.status() == CalibrationResult.Status.FAILED
+        && before != null
+        && before.getGeneration() == generation) {
+      report.setChoices(before.getChoices());
+    }
+    return report;
+  }
+
   /** The report of {@code result}, for the model's {@code generation}. */
   public static CalibrationReport toAvro(
       String modelId, int generation, String requestId, CalibrationResult result) {

@@ -2,7 +2,6 @@ package io.lethe.processor.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lethe.avro.CalibratedChoice;
@@ -56,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CalibrationIntegrationTest {
   private static final String MODEL = BuiltinCatalog.PATIENTS_MLP;
-  private static final int BUDGET = 8;
+  private static final int BUDGET = 12;
 
   @TempDir static Path dir;
   private static EmbeddedKafka kafka;
@@ -138,7 +137,8 @@ class CalibrationIntegrationTest {
       assertEquals(samples.getMethod(), v2.getMethod(), v2.toString());
 
       // On demand, delivered twice (a producer retry): one report; a later request proves the
-      // follower went past the duplicate.
+      // follower went past the duplicate. Its budget is below the calibration's fixed cost, so it
+      // fails fast and must keep the onboarding choice.
       CalibrationRequest again =
           CalibrationRequest.newBuilder()
               .setRequestId("r-1")
@@ -162,8 +162,11 @@ class CalibrationIntegrationTest {
               .filter(r -> r.value() != null && "r-1".equals(r.value().getRequestId()))
               .count(),
           "the duplicate request was run again");
-      // The refused request kept the choices before it.
-      assertNotNull(choice(refused, ForgetScope.SAMPLES));
+      // The failed and the refused request kept the choice before them.
+      CalibrationReport failed = awaitReport(reports, "r-1");
+      assertEquals(CalibrationStatus.FAILED, failed.getStatus(), failed.toString());
+      assertEquals(samples, choice(failed, ForgetScope.SAMPLES));
+      assertEquals(samples, choice(refused, ForgetScope.SAMPLES));
     }
 
     ProcessorAssembly second = new ProcessorAssembly(catalog());

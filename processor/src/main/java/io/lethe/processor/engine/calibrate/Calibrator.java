@@ -548,13 +548,17 @@ public final class Calibrator {
     List<Integer> pool = passed.isEmpty() ? insufficient : passed;
     String name = scope.name();
     if (pool.isEmpty()) {
+      // Nothing inexact forgets here, so the choice is what the policy would escalate to anyway:
+      // exact retraining, which is the oracle (gap 0) at the cost of one retraining.
       String why =
           String.format(
               Locale.ROOT,
-              "%s: no candidate passed and beat doing nothing (gap %.2f pts); the catalog's method"
-                  + " stays",
+              "%s: no inexact candidate tried passed and beat doing nothing (gap %.2f pts); exact"
+                  + " retraining is chosen",
               name,
               100 * nothing);
+      run.scores.add(exactRetraining(scope, scored, why));
+      run.choices.put(scope, new Choice(scope, Retrain.NAME, Map.of(), false));
       run.line("calibration %s", why);
       return List.of(why);
     }
@@ -574,6 +578,26 @@ public final class Calibrator {
     return passed.isEmpty()
         ? List.of(name + ": chosen with insufficient evidence (no candidate passed)")
         : List.of();
+  }
+
+  /**
+   * Exact retraining as a scope's choice: the oracle itself, so its figures are the oracles' and
+   * its gap is 0; it costs one retraining per deletion.
+   */
+  private static CandidateScore exactRetraining(
+      ForgetScope scope, List<Simulation> scored, String why) {
+    return new CandidateScore(
+        scope,
+        Retrain.NAME,
+        Map.of(),
+        0.0,
+        scored.stream().mapToDouble(s -> s.oracleMetrics().forgetAccuracy()).average().orElse(0),
+        scored.stream().mapToDouble(s -> s.oracleMetrics().testAccuracy()).average().orElse(0),
+        scored.stream().mapToDouble(s -> s.oracleMetrics().testAccuracy()).average().orElse(0),
+        1.0,
+        CandidateScore.PASSED,
+        why,
+        true);
   }
 
   /** Log-safe: one line, bounded. */

@@ -130,7 +130,10 @@ class CalibratorTest {
       if (budget && firstSkip < 0) {
         firstSkip = i;
       }
-      if (firstSkip >= 0) {
+      // After the budget nothing runs; exact retraining, the fallback of a scope where nothing
+      // tried passed, is listed at the end (it costs nothing more: the oracles are retrainings).
+      boolean fallback = c.get(i).method().equals("retrain") && c.get(i).chosen();
+      if (firstSkip >= 0 && !fallback) {
         assertEquals(CandidateScore.SKIPPED, c.get(i).verdict(), "after the budget: " + c.get(i));
       }
       largest = Math.max(largest, c.get(i).costRetrainings());
