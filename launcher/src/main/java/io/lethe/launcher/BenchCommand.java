@@ -94,6 +94,18 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Report TA and MIA on the validation split (for tuning), not the test split.")
   boolean evalOnValidation;
 
+  @Option(
+      names = "--no-calibrate",
+      description =
+          "Run every method at its defaults instead of calibrating first on the training rows.")
+  boolean noCalibrate;
+
+  @Option(
+      names = "--calibration-budget",
+      defaultValue = "20",
+      description = "The calibration's budget, in retrainings of the model. Default: 20.")
+  int calibrationBudget;
+
   @Override
   public Integer call() {
     Devices.ensureOffline();
@@ -112,7 +124,9 @@ public final class BenchCommand implements Callable<Integer> {
             epochs,
             shards,
             linearSamples,
-            evalOnValidation);
+            evalOnValidation,
+            !noCalibrate,
+            calibrationBudget);
     new Benchmark(options, System.out).run();
     return 0;
   }
