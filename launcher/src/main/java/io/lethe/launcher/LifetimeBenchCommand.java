@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     description =
         "Apply N mixed deletion batches (classes, random samples, subjects) to the latest version"
             + " as the worker does, compare each version with the oracle retrained on the"
-            + " cumulative retain set, and write lifetime.csv and lifetime.svg.")
+            + " cumulative retain set, and write lifetime-guard-on|off.csv and .svg.")
 public final class LifetimeBenchCommand implements Callable<Integer> {
 
   @Option(

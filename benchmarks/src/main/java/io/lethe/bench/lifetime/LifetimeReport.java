@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-/** Writes a lifetime run as {@code lifetime.csv} and a two-panel {@code lifetime.svg}. */
+/**
+ * Writes a lifetime run as {@code STEM.csv} and a two-panel {@code STEM.svg} ({@link
+ * LifetimeOptions#fileStem}).
+ */
 final class LifetimeReport {
 
   static final String FIGURE_COLUMNS =

@@ -9,6 +9,7 @@ import io.lethe.processor.engine.verify.VerificationPolicy;
 import io.lethe.processor.engine.verify.Verifier;
 import io.lethe.processor.worker.ForgetLedger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class DriftGuard {
   private static final Logger log = LoggerFactory.getLogger(DriftGuard.class);
 
-  /** Version 1's outputs, per model. */
+  /**
+   * Version 1's outputs, per model id: an id's data and model never change (a re-registration that
+   * changes them is refused), so neither does its version 1.
+   */
   private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
 
   /**
@@ -163,29 +167,25 @@ public final class DriftGuard {
   /** Mean JS divergence from version 1 on the reference rows still retained; null when none. */
   private static Double divergence(
       Baseline base, ClassifierModel model, Dataset train, ForgetLedger after) {
-    Set<Long> ids = new java.util.HashSet<>();
-    List<float[]> before = new ArrayList<>();
+    Map<Long, Integer> position = new HashMap<>();
     for (int k = 0; k < base.referenceIds().length; k++) {
-      long id = base.referenceIds()[k];
-      if (!after.sampleIds().contains(id)) {
-        ids.add(id);
+      if (!after.sampleIds().contains(base.referenceIds()[k])) {
+        position.put(base.referenceIds()[k], k);
       }
     }
+    // One pass over the training rows, as for a forget set: a view, no features copied.
     Dataset rows =
         train.filterIndices(
-            i -> ids.contains(train.id(i)) && !after.classLabels().contains(train.label(i)));
+            i ->
+                position.containsKey(train.id(i)) && !after.classLabels().contains(train.label(i)));
     if (rows.isEmpty()) {
       return null;
     }
-    Map<Long, Integer> position = new java.util.HashMap<>();
-    for (int k = 0; k < base.referenceIds().length; k++) {
-      position.put(base.referenceIds()[k], k);
-    }
+    float[][] first = new float[rows.size()][];
     for (int i = 0; i < rows.size(); i++) {
-      before.add(base.referenceProbabilities()[position.get(rows.id(i))]);
+      first[i] = base.referenceProbabilities()[position.get(rows.id(i))];
     }
-    float[][] now = Evaluator.evaluate(model, rows).probabilities();
-    return Verifier.meanJensenShannon(before.toArray(new float[0][]), now);
+    return Verifier.meanJensenShannon(first, Evaluator.evaluate(model, rows).probabilities());
   }
 
   private Baseline baseline(

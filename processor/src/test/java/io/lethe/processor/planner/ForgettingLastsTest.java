@@ -89,7 +89,7 @@ class ForgettingLastsTest {
           planner.unlearn(
               new Unlearner.Job(
                   MODEL, "b-samples-" + k, weights, ledger, after, batches.get(k), Set.of()));
-      assertTrue(out.method().equals("muso"), out.method());
+      assertEquals("muso", out.method());
       assertTrue(out.status() != VerificationStatus.FAILED, out.failureReason());
       // The retain set excludes the class and every earlier batch's rows.
       int excluded = classRows.size() + (k + 1) * batches.get(0).size();
