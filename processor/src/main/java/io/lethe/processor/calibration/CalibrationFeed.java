@@ -19,13 +19,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -125,18 +123,13 @@ public final class CalibrationFeed implements ModelFeed {
             this::onReport,
             e -> log.error("Calibration reports: {}; retrying", e.toString()));
     KafkaConsumer<String, byte[]> requests = requestConsumer();
-    requests.subscribe(List.of(topics.calibrationRequests.name()));
     requestPoller =
-        new PollingThread(
+        PollingThread.subscribed(
             "lethe-calibration-requests",
             requests,
+            topics.calibrationRequests.name(),
             r -> handle(requests, r),
-            e -> {
-              // Kafka itself failed (not the calibration): the uncommitted request is read again.
-              log.error("Calibration requests: {}; retrying", e.toString());
-              requests.unsubscribe();
-              requests.subscribe(List.of(topics.calibrationRequests.name()));
-            });
+            log);
   }
 
   private void onReport(ConsumerRecord<String, byte[]> record) {
@@ -230,12 +223,12 @@ public final class CalibrationFeed implements ModelFeed {
           topics.calibrationRequests.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
       log.warn("Ignored an unreadable calibration request at offset {}", r.offset());
-      commit(consumer, r);
+      PollingThread.commit(consumer, r);
       return;
     }
     if (request == null || !MODEL_ID.matcher(request.getModelId()).matches()) {
       log.warn("Ignored a calibration request without a valid model id at offset {}", r.offset());
-      commit(consumer, r);
+      PollingThread.commit(consumer, r);
       return;
     }
     CalibrationReport answer = answer(request);
@@ -243,7 +236,7 @@ public final class CalibrationFeed implements ModelFeed {
       publish(answer);
       latest.put(answer.getModelId(), answer);
     }
-    commit(consumer, r);
+    PollingThread.commit(consumer, r);
   }
 
   /** The report for {@code request}, or null when the latest report already answers it. */
@@ -305,26 +298,12 @@ public final class CalibrationFeed implements ModelFeed {
 
   private void publish(CalibrationReport report) {
     String topic = topics.calibrations.name();
-    try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topic,
-                  report.getModelId(),
-                  topics.calibrations.valueSerde().serializer().serialize(topic, report)))
-          .get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing a calibration report", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot publish a calibration report", e.getCause());
-    }
-  }
-
-  private static void commit(KafkaConsumer<String, byte[]> consumer, ConsumerRecord<?, ?> r) {
-    consumer.commitSync(
-        Map.of(
-            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+    PollingThread.sendAndWait(
+        producer,
+        topic,
+        report.getModelId(),
+        topics.calibrations.valueSerde().serializer().serialize(topic, report),
+        "a calibration report");
   }
 
   private KafkaConsumer<String, byte[]> reportConsumer() {

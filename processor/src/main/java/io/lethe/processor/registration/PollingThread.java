@@ -44,6 +44,56 @@ public final class PollingThread {
     }
   }
 
+  /**
+   * A thread over a group consumer subscribed to {@code topic}: when Kafka itself fails (not a
+   * record's handling, which the handler deals with), it logs and subscribes again, so the
+   * uncommitted record is read again.
+   */
+  public static PollingThread subscribed(
+      String name,
+      KafkaConsumer<String, byte[]> consumer,
+      String topic,
+      Consumer<ConsumerRecord<String, byte[]>> handler,
+      org.slf4j.Logger log) {
+    consumer.subscribe(java.util.List.of(topic));
+    return new PollingThread(
+        name,
+        consumer,
+        handler,
+        e -> {
+          log.error("{}: {}; retrying", topic, e.toString());
+          consumer.unsubscribe();
+          consumer.subscribe(java.util.List.of(topic));
+        });
+  }
+
+  /** Commits the offset after {@code record}: it is handled. */
+  public static void commit(KafkaConsumer<?, ?> consumer, ConsumerRecord<?, ?> record) {
+    consumer.commitSync(
+        java.util.Map.of(
+            new org.apache.kafka.common.TopicPartition(record.topic(), record.partition()),
+            new org.apache.kafka.clients.consumer.OffsetAndMetadata(record.offset() + 1)));
+  }
+
+  /** Sends and waits for the broker's acknowledgement; a failure is an IllegalStateException. */
+  public static void sendAndWait(
+      org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer,
+      String topic,
+      String key,
+      byte[] value,
+      String what) {
+    try {
+      producer
+          .send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value))
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing " + what, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot publish " + what, e.getCause());
+    }
+  }
+
   /** Stops the thread (waiting up to 5 s) and closes the consumer. */
   public void close() {
     running = false;

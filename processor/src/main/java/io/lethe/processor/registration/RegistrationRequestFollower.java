@@ -15,16 +15,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -87,18 +83,13 @@ public final class RegistrationRequestFollower implements ModelFeed {
   public synchronized void start(Consumer<String> progress) {
     consumer = newConsumer();
     producer = newProducer();
-    consumer.subscribe(List.of(topics.registrationRequests.name()));
     poller =
-        new PollingThread(
+        PollingThread.subscribed(
             "lethe-registration-requests",
             consumer,
+            topics.registrationRequests.name(),
             this::handle,
-            e -> {
-              // Kafka itself failed (not the registration): the uncommitted request is read again.
-              log.error("Registration requests: {}; retrying", e.toString());
-              consumer.unsubscribe();
-              consumer.subscribe(List.of(topics.registrationRequests.name()));
-            });
+            log);
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
@@ -123,14 +114,8 @@ public final class RegistrationRequestFollower implements ModelFeed {
     RegistrationOutcome outcome = decide(request);
     String topic = topics.registrationOutcomes.name();
     byte[] value = topics.registrationOutcomes.valueSerde().serializer().serialize(topic, outcome);
-    try {
-      producer.send(new ProducerRecord<>(topic, outcome.getRegistrationId(), value)).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing a registration outcome", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot publish a registration outcome", e.getCause());
-    }
+    PollingThread.sendAndWait(
+        producer, topic, outcome.getRegistrationId(), value, "a registration outcome");
     commit(record);
     log.info(
         "Registration {}: {} ({})",
@@ -192,10 +177,7 @@ public final class RegistrationRequestFollower implements ModelFeed {
   }
 
   private void commit(ConsumerRecord<String, byte[]> record) {
-    consumer.commitSync(
-        Map.of(
-            new TopicPartition(record.topic(), record.partition()),
-            new OffsetAndMetadata(record.offset() + 1)));
+    PollingThread.commit(consumer, record);
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {
