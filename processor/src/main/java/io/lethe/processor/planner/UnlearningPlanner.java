@@ -380,9 +380,13 @@ public final class UnlearningPlanner implements Unlearner {
     }
     DriftGuard.Reading reading = readDrift(model, job, outcome.weights());
     String reason = reading.reanchorReason();
-    // A version made by exact retraining is anchored already: retraining it again changes nothing.
-    if (reason == null || outcome.method().endsWith(EXACT)) {
+    if (reason == null) {
       return withDrift(outcome, reading, null);
+    }
+    // A version made by exact retraining is anchored already: retraining it again changes nothing,
+    // but the reason is kept, so that an anchoring that was due is seen to have happened.
+    if (outcome.method().endsWith(EXACT)) {
+      return withDrift(outcome, reading, reason + "; the version is exact retraining already");
     }
     if (!canRetrain(model)) {
       log.warn(

@@ -189,7 +189,12 @@ class CatalogModelsIntegrationTest {
         assertNotNull(m.getDriftDivergence(), model + " v" + v.getVersion());
         if (model.equals(PATIENTS) && v.getVersion() == 4) {
           assertEquals("retrain", v.getMethod(), "the periodic re-anchoring");
-          assertEquals("every 3 versions (version 4)", m.getReanchorReason());
+          // Re-anchored by the guard, or the batch escalated to exact retraining itself (the
+          // batches' order is not fixed): either way the due anchoring is recorded.
+          assertNotNull(m.getReanchorReason(), model + " v4");
+          assertTrue(
+              m.getReanchorReason().startsWith("every 3 versions (version 4)"),
+              m.getReanchorReason());
           assertEquals("exact", m.getEvidence());
           continue;
         }
