@@ -169,7 +169,8 @@ public final class UnlearningPlanner implements Unlearner {
                       entry.training().config(),
                       entry.training().seed(),
                       entry.verification(),
-                      pinned),
+                      pinned,
+                      entry.escalation() == Escalation.RETRAIN),
                   progress);
       if (result.status() == CalibrationResult.Status.CALIBRATED) {
         catalog.applyCalibration(

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param policy the model's verification policy (a candidate that FAILS it is never chosen)
  * @param pinnedMethods scope to method name, for the scopes the catalog pins: not searched (the
  *     method's settings come from the catalog)
+ * @param escalates whether the model's policy retrains exactly when a method's result fails
+ *     verification (the catalog's {@code escalation: retrain}, the default): a candidate failing
+ *     only on the small sets is then what the worker would publish as exact retraining for such
+ *     batches, not a failure
  */
 public record CalibrationInput(
     Architecture architecture,
@@ -35,7 +39,30 @@ public record CalibrationInput(
     TrainingConfig training,
     long trainingSeed,
     VerificationPolicy policy,
-    Map<ForgetScope, String> pinnedMethods) {
+    Map<ForgetScope, String> pinnedMethods,
+    boolean escalates) {
+
+  /** An input for a model that escalates to exact retraining (the catalog's default). */
+  public CalibrationInput(
+      Architecture architecture,
+      Dataset train,
+      SubjectIndex subjects,
+      Standardization standardization,
+      TrainingConfig training,
+      long trainingSeed,
+      VerificationPolicy policy,
+      Map<ForgetScope, String> pinnedMethods) {
+    this(
+        architecture,
+        train,
+        subjects,
+        standardization,
+        training,
+        trainingSeed,
+        policy,
+        pinnedMethods,
+        true);
+  }
 
   public CalibrationInput {
     Objects.requireNonNull(architecture, "architecture");

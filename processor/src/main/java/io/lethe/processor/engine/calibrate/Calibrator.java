@@ -393,6 +393,7 @@ public final class Calibrator {
     String failed = null;
     String insufficient = null;
     boolean passed = false;
+    int escalated = 0;
     for (Simulation s : simulations) {
       UnlearningTask task = s.task().withBudget(Budget.of(c.settings()));
       long t0 = System.nanoTime();
@@ -417,6 +418,16 @@ public final class Calibrator {
           countedUa += m.forgetAccuracy();
           countedHeldOut += m.testAccuracy();
           countedOracleHeldOut += s.oracleMetrics().testAccuracy();
+        }
+        if (outcome.status() != PolicyOutcome.Status.PASSED
+            && s.deletion().small()
+            && run.in.escalates()) {
+          // What the worker does with such a batch: it escalates to exact retraining, which is
+          // the oracle, at the cost of one more retraining. A method is not disqualified for the
+          // large batches by what the small ones escalate.
+          millis += s.oracleMillis();
+          escalated++;
+          continue;
         }
         switch (outcome.status()) {
           case FAILED ->
@@ -462,6 +473,10 @@ public final class Calibrator {
             ? CandidateScore.FAILED
             : passed ? CandidateScore.PASSED : CandidateScore.INSUFFICIENT;
     String reason = failed != null ? failed : passed ? null : insufficient;
+    if (escalated > 0 && failed == null) {
+      String note = escalated + " small set(s) escalate to exact retraining (cost counted)";
+      reason = reason == null ? note : reason + "; " + note;
+    }
     CandidateScore score =
         new CandidateScore(
             c.scope(),

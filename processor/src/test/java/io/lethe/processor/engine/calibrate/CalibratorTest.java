@@ -41,6 +41,10 @@ class CalibratorTest {
   }
 
   private CalibrationInput input(Map<ForgetScope, String> pinned) {
+    return input(pinned, true);
+  }
+
+  private CalibrationInput input(Map<ForgetScope, String> pinned, boolean escalates) {
     return new CalibrationInput(
         new Mlp(),
         train,
@@ -49,7 +53,8 @@ class CalibratorTest {
         EngineFixtures.quickConfig().withEpochs(6),
         EngineFixtures.SEED,
         VerificationPolicy.defaults(),
-        pinned);
+        pinned,
+        escalates);
   }
 
   private static Calibrator calibrator(
@@ -101,6 +106,34 @@ class CalibratorTest {
                 .distinct()
                 .count()
             == 2);
+  }
+
+  @Test
+  void aMethodFailingOnlyTheSmallSetsIsChosenWhereTheModelEscalates() {
+    Map<ForgetScope, List<UnlearningMethod>> candidates =
+        Map.of(ForgetScope.SAMPLES, List.of(new LargeOnlyMethod()));
+    Map<ForgetScope, String> classPinned = Map.of(ForgetScope.CLASS, "famr");
+    CalibrationResult escalating =
+        calibrator(BUDGET, 3, candidates).calibrate(input(classPinned, true), s -> {});
+    CalibrationResult not =
+        calibrator(BUDGET, 3, candidates).calibrate(input(classPinned, false), s -> {});
+    CandidateScore small = only(not, LargeOnlyMethod.NAME);
+    // The control: without escalation the small sets' failure fails the method.
+    assertEquals(CandidateScore.FAILED, small.verdict(), small.toString());
+    assertEquals("retrain", not.choices().get(ForgetScope.SAMPLES).method());
+    CandidateScore escalated = only(escalating, LargeOnlyMethod.NAME);
+    // Not failed (on the random fraction no check can fail the parent here: INSUFFICIENT).
+    assertNotEquals(CandidateScore.FAILED, escalated.verdict(), escalated.toString());
+    assertTrue(escalated.reason().contains("escalate to exact retraining"), escalated.reason());
+    assertTrue(escalated.costRetrainings() > small.costRetrainings(), "the retraining is counted");
+    assertEquals(LargeOnlyMethod.NAME, escalating.choices().get(ForgetScope.SAMPLES).method());
+  }
+
+  private static CandidateScore only(CalibrationResult r, String method) {
+    return r.candidates().stream()
+        .filter(s -> s.method().equals(method))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(method + " not tried: " + r));
   }
 
   @Test
