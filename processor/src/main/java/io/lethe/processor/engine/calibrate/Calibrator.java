@@ -355,7 +355,9 @@ public final class Calibrator {
       List<Simulation> mine =
           simulations.stream().filter(s -> s.deletion().scope() == c.scope()).toList();
       CandidateScore score = tryCandidate(run, c, mine, verifier, oracleMillis);
-      run.used += score.costRetrainings();
+      // The budget pays for what ran here; a small set's escalation is in the candidate's cost
+      // (what the worker would spend) but was not run.
+      run.used += score.costRetrainings() - run.escalatedRetrainings;
       run.score(score);
     }
   }
@@ -394,6 +396,7 @@ public final class Calibrator {
     String insufficient = null;
     boolean passed = false;
     int escalated = 0;
+    run.escalatedRetrainings = 0;
     for (Simulation s : simulations) {
       UnlearningTask task = s.task().withBudget(Budget.of(c.settings()));
       long t0 = System.nanoTime();
@@ -425,7 +428,6 @@ public final class Calibrator {
           // What the worker does with such a batch: it escalates to exact retraining, which is
           // the oracle, at the cost of one more retraining. A method is not disqualified for the
           // large batches by what the small ones escalate.
-          millis += s.oracleMillis();
           escalated++;
           continue;
         }
@@ -486,10 +488,11 @@ public final class Calibrator {
             ua / n,
             heldOut / n,
             oracleHeldOut / n,
-            millis / oracleMillis,
+            millis / oracleMillis + escalated,
             verdict,
             reason,
             false);
+    run.escalatedRetrainings = escalated;
     run.line(
         "calibration %s %s %s: gap %.2f pts, UA %.2f %%, held-out %.2f %% (oracle %.2f %%), %.2f"
             + " retrainings, %s%s",
@@ -631,6 +634,9 @@ public final class Calibrator {
     List<SimulatedDeletion> deletions = List.of();
     List<Simulation> simulations = List.of();
     double used;
+
+    /** The last candidate's small sets that escalate: in its cost, not in the budget spent. */
+    int escalatedRetrainings;
 
     Run(
         CalibrationInput in,
