@@ -177,7 +177,7 @@ class ConsumerIntegrationTest {
     assertEquals(4, report.get("candidates").size());
     JsonNode slug = report.get("candidates").get(1);
     assertEquals("slug", slug.get("method").asText());
-    assertEquals(1.9, slug.get("avgGap").asDouble(), 1e-12);
+    assertEquals(0.019, slug.get("avgGap").asDouble(), 1e-12);
     assertEquals("FAILED", slug.get("verdict").asText());
     assertFalse(slug.get("chosen").asBoolean());
     assertEquals(

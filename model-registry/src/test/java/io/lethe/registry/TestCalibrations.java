@@ -21,12 +21,13 @@ final class TestCalibrations {
   static CalibrationReport report(String modelId, int generation, int extra) {
     List<CalibrationCandidate> candidates = new ArrayList<>();
     candidates.add(
-        candidate("CLASS", "famr", Map.of("alpha", "0.5", "steps", "40"), 0.42, "PASSED", true));
-    candidates.add(candidate("CLASS", "slug", Map.of("lr", "0.01"), 1.9, "FAILED", false));
+        candidate("CLASS", "famr", Map.of("alpha", "0.5", "steps", "40"), 0.0042, "PASSED", true));
+    candidates.add(candidate("CLASS", "slug", Map.of("lr", "0.01"), 0.019, "FAILED", false));
     candidates.add(
-        candidate("SAMPLES", "muso", Map.of("scale", "0.1", "lr", "0.001"), 0.48, "PASSED", true));
+        candidate(
+            "SAMPLES", "muso", Map.of("scale", "0.1", "lr", "0.001"), 0.0048, "PASSED", true));
     candidates.add(
-        candidate("SAMPLES", "salun", Map.of("lr", "0.002"), 0.61, "INSUFFICIENT", false));
+        candidate("SAMPLES", "salun", Map.of("lr", "0.002"), 0.0061, "INSUFFICIENT", false));
     for (int i = 0; i < extra; i++) {
       candidates.add(
           candidate("SAMPLES", "scrub", Map.of("lr", "1e-" + i), null, "SKIPPED", false));
